@@ -30,7 +30,9 @@ export class Registry<E extends RegistryEntry> {
   get(name: string): E {
     const entry = this.entries.get(name);
     if (!entry) {
-      throw new UserError(`unknown ${this.kind} '${name}'; valid ${this.kind}s: ${this.names().join(', ')}`);
+      throw new UserError(
+        `unknown ${this.kind} '${name}'; valid ${this.kind}s: ${this.names().join(', ')}`,
+      );
     }
     return entry;
   }

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 /** x: [B, in] · kernel: [in, out] (+ bias: [out]) → [B, out]. */
 export function dense(x: tf.Tensor2D, kernel: tf.Tensor2D, bias?: tf.Tensor1D): tf.Tensor2D {
   const y = tf.matMul(x, kernel);
-  return bias ? tf.add<tf.Tensor2D>(y, bias) : y;
+  return bias ? (tf.add(y, bias) as tf.Tensor2D) : y;
 }
 
 /** a: [M, K] · b: [K, N] → [M, N]; with transposeB, b: [N, K]. */
