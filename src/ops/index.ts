@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /** x: [B, in] · kernel: [in, out] (+ bias: [out]) → [B, out]. */
 export function dense(x: tf.Tensor2D, kernel: tf.Tensor2D, bias?: tf.Tensor1D): tf.Tensor2D {
-  const y = tf.matMul(x, kernel);
+  const y = tf.matMul(x, kernel) as tf.Tensor2D;
   return bias ? (tf.add(y, bias) as tf.Tensor2D) : y;
 }
 
