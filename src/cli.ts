@@ -4,11 +4,23 @@
  * stack trace; anything else is a bug and prints its stack.
  */
 import { availableParallelism } from 'node:os';
-import { Command, CommanderError } from 'commander';
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { EXPERIMENTS } from '../experiments/index.ts';
 import { initBackend } from './backend.ts';
-import { DATASETS } from './data/datasets.ts';
-import { UserError } from './types.ts';
+import { DATASETS, resolveDatasetDir } from './data/datasets.ts';
+import { PRESETS } from './run/experiment.ts';
+import { type Options, UserError } from './types.ts';
 import { MIMAX_VERSION, versions } from './version.ts';
+
+function integer(name: string, min = 1) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min)
+      throw new UserError(`${name} must be an integer ≥ ${min}, got '${value}'`);
+    return n;
+  };
+}
 
 async function info(options: { backend?: string }): Promise<void> {
   const backend = await initBackend(options.backend);
@@ -32,6 +44,120 @@ async function info(options: { backend?: string }): Promise<void> {
   for (const [k, v] of lines) console.log(`${k.padEnd(width)}  ${v}`);
 }
 
+async function list(): Promise<void> {
+  const [{ encoderRegistry }, { criticRegistry }, { boundRegistry }] = await Promise.all([
+    import('./encoders/index.ts'),
+    import('./critics/index.ts'),
+    import('./bounds/index.ts'),
+  ]);
+  console.log('experiments (mimax run ID --preset paper|fast|smoke):');
+  for (const e of Object.values(EXPERIMENTS)) {
+    console.log(`  ${e.id.padEnd(16)} ${e.paper.padEnd(22)} ${e.title}`);
+  }
+  console.log(`  presets: ${PRESETS.join(', ')}`);
+  for (const [title, registry] of [
+    ['encoders', encoderRegistry],
+    ['critics', criticRegistry],
+    ['bounds', boundRegistry],
+  ] as const) {
+    console.log(`${title}:`);
+    for (const [name, entry] of registry.list())
+      console.log(`  ${name.padEnd(16)} ${entry.description}`);
+  }
+}
+
+interface RunFlags {
+  preset: string;
+  seeds?: number;
+  steps?: number;
+  evalEvery?: number;
+  jobs: number;
+  out: string;
+  backend?: string;
+  data?: string;
+  shard?: string;
+  force?: boolean;
+  retryFailed?: boolean;
+  set: string[];
+  plots: boolean;
+}
+
+async function run(experiment: string, flags: RunFlags): Promise<number> {
+  const { loadExperiment } = await import('./run/load.ts');
+  const { parsePreset, parseSet, resolveConfig, expandRuns, parseShard, shardRuns, cellKey } =
+    await import('./run/grid.ts');
+  const { validateGrid } = await import('./run/validate.ts');
+  const preset = parsePreset(flags.preset);
+  const { definition, modules } = await loadExperiment(experiment, EXPERIMENTS);
+  const overrides: Options[] = [];
+  const fromFlags: Options = {};
+  if (flags.seeds !== undefined) fromFlags.seeds = flags.seeds;
+  if (flags.steps !== undefined) fromFlags.steps = flags.steps;
+  if (flags.evalEvery !== undefined) fromFlags.evalEvery = flags.evalEvery;
+  if (flags.data !== undefined) {
+    if (flags.data in DATASETS) fromFlags.dataset = flags.data;
+    else fromFlags.dataDir = resolve(flags.data);
+  }
+  overrides.push(fromFlags, ...flags.set.map(parseSet));
+  const config = resolveConfig(definition, preset, overrides);
+  validateGrid(definition, config);
+  if (definition.loop !== 'bound-only') {
+    resolveDatasetDir({ name: config.dataset, dir: config.dataDir ?? undefined });
+  }
+  const backend = await initBackend(flags.backend);
+  let runs = expandRuns(definition, config, preset, modules);
+  const requested = new Map<string, number>();
+  for (const r of runs)
+    requested.set(
+      cellKey(r.cell) || 'default',
+      (requested.get(cellKey(r.cell) || 'default') ?? 0) + 1,
+    );
+  if (flags.shard) runs = shardRuns(runs, parseShard(flags.shard));
+  const out = resolve(flags.out);
+  console.error(
+    `mimax run ${definition.id} (${definition.paper}) preset ${preset}: ${runs.length} runs` +
+      `${flags.shard ? ` (shard ${flags.shard})` : ''}, ${Math.min(flags.jobs, runs.length)} jobs, backend ${backend.summary}`,
+  );
+  console.error(`results: ${out}`);
+  const { runPool } = await import('./run/runner.ts');
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on('SIGINT', onSigint);
+  let summary: Awaited<ReturnType<typeof runPool>>;
+  try {
+    summary = await runPool({
+      runs,
+      resultsDir: out,
+      jobs: flags.jobs,
+      backend: backend.name,
+      force: flags.force,
+      retryFailed: flags.retryFailed,
+      signal: controller.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  for (const c of summary.corrupt) console.error(`corrupt record (rerun): ${c.path}: ${c.error}`);
+  const { readRecords } = await import('./results/store.ts');
+  const { summaryTable } = await import('./run/summary.ts');
+  const ids = new Set(runs.map((r) => r.id));
+  const records = readRecords(out).records.filter(
+    (r) => r.experiment === definition.id && ids.has(r.id),
+  );
+  console.log(summaryTable(records, requested));
+  console.log(
+    `${summary.ok} ok, ${summary.failed} failed, ${summary.skipped} skipped (already done), ` +
+      `${summary.stopped} stopped, in ${summary.seconds.toFixed(1)} s`,
+  );
+  console.log(`records: ${resolve(out, 'records', definition.id)}`);
+  if (flags.plots && summary.stopped === 0) {
+    const { renderResults } = await import('./run/figures.ts');
+    for (const line of await renderResults(out, definition)) console.log(line);
+  }
+  if (summary.stopped > 0) return 130;
+  return summary.failed > 0 ? 1 : 0;
+}
+
 export function buildProgram(): Command {
   const program = new Command('mimax')
     .description(
@@ -39,23 +165,78 @@ export function buildProgram(): Command {
     )
     .version(MIMAX_VERSION)
     .exitOverride()
+    .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const backendOption = () =>
+    new Option(
+      '--backend <name>',
+      'TF.js backend: tensorflow | wasm | cpu (default: best available; env MIMAX_BACKEND)',
+    );
   program
     .command('info')
     .description('print the TF.js backend, versions, cores and data sets found')
-    .option(
-      '--backend <name>',
-      'tensorflow | wasm | cpu (default: best available; env MIMAX_BACKEND)',
-    )
+    .addOption(backendOption())
     .action(info);
+  program
+    .command('list')
+    .description('list experiments, encoders, critics and bounds')
+    .action(list);
+  let exitCode = 0;
+  program
+    .command('run')
+    .description('run an experiment (a built-in id or your own .ts file); resumes where it stopped')
+    .argument(
+      '<experiment>',
+      `one of ${Object.keys(EXPERIMENTS).join(', ')}, or a path to an experiment file`,
+    )
+    .option('--preset <name>', `${PRESETS.join(' | ')}`, 'fast')
+    .option('--seeds <n>', 'runs per cell', integer('--seeds'))
+    .option('--steps <n>', 'training steps (adversarial: game iterations)', integer('--steps'))
+    .option('--eval-every <n>', 'evaluate every n steps (and at step 0)', integer('--eval-every'))
+    .option('--jobs <n>', 'worker processes', integer('--jobs'), availableParallelism())
+    .option('--out <dir>', 'results directory', 'results')
+    .addOption(backendOption())
+    .option(
+      '--data <name|dir>',
+      `data set (${Object.keys(DATASETS).join(', ')}) or a directory of IDX files`,
+    )
+    .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the runs (job arrays)')
+    .option('--force', 'rerun finished runs and overwrite records of another config')
+    .option('--retry-failed', 'rerun runs recorded as failed')
+    .option(
+      '--set <key=value>',
+      'override any config field, e.g. --set encoders.mlp.layers=[64,10] (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--no-plots', 'do not render figures at the end')
+    .action(async (experiment: string, flags: RunFlags) => {
+      exitCode = await run(experiment, flags);
+    });
+  program
+    .command('merge')
+    .description('merge result directories (e.g. of a job array) into the first, or into --out')
+    .argument('<dirs...>', 'results directories')
+    .option('--out <dir>', 'merge into this directory (default: the first)')
+    .action(async (dirs: string[], flags: { out?: string }) => {
+      const { mergeResultDirs } = await import('./results/store.ts');
+      const into = resolve(flags.out ?? dirs[0]);
+      const froms = dirs.map((d) => resolve(d)).filter((d) => d !== into);
+      const report = mergeResultDirs(into, froms);
+      console.log(JSON.stringify(report, null, 2));
+    });
+  program.hook('postAction', () => {
+    process.exitCode = exitCode;
+  });
   return program;
 }
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
-    return 0;
+    const program = buildProgram();
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof UserError) {

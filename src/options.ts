@@ -14,8 +14,9 @@ function sameShape(expected: Json, value: Json): boolean {
   if (expected === null) return true; // null default: any value (e.g. an optional target)
   if (Array.isArray(expected)) {
     if (!Array.isArray(value)) return false;
-    const proto = expected[0];
-    return proto === undefined || value.every((v) => typeName(v) === typeName(proto));
+    // An empty or null-holding default array accepts any elements (e.g. targets: [null] → [2, 4]).
+    const proto = expected.find((v) => v !== null);
+    return proto === undefined || value.every((v) => v === null || typeName(v) === typeName(proto));
   }
   return typeName(expected) === typeName(value);
 }

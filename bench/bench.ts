@@ -1,0 +1,374 @@
+/**
+ * `npm run bench`: times (median, min, max over ≥ 30 timed steps after warm-up) one training
+ * step of every experiment's encoder × critic × objective, the adversarial game's steps, the
+ * linear probe (392-dim and 100-dim inputs) and one Jacobian evaluation, on the chosen backend.
+ * Next to each step: its analytic FLOPs and its efficiency = achieved FLOP/s ÷ the FLOP/s of a
+ * large matmul measured in the same run (ratios survive a noisy machine; absolute times do not).
+ * Writes bench/results/<backend>.json and prints a table.
+ *
+ *   npm run bench [-- --backend cpu] [-- --only critic-impact]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import { EXPERIMENTS } from '../experiments/index.ts';
+import { initBackend } from '../src/backend.ts';
+import { getBound } from '../src/bounds/index.ts';
+import type { Objective } from '../src/bounds/objective.ts';
+import { createCritic, criticRegistry } from '../src/critics/index.ts';
+import { BatchStream } from '../src/data/batches.ts';
+import { loadDataset } from '../src/data/datasets.ts';
+import { halves, withNoise } from '../src/data/halves.ts';
+import { createEncoder, encoderRegistry } from '../src/encoders/index.ts';
+import { jacobianConditioning } from '../src/eval/jacobian.ts';
+import { linearProbe } from '../src/eval/probe.ts';
+import { deriveSeed, Rng } from '../src/random.ts';
+import { resolveConfig } from '../src/run/grid.ts';
+import { linearClassifier } from '../src/train/adversarial.ts';
+import { gaussianBatch } from '../src/train/bound-only.ts';
+import { stepNoise, sweepVariables, trainStep } from '../src/train/sweep.ts';
+import type { Options } from '../src/types.ts';
+import { versions } from '../src/version.ts';
+import { criticForward, encoderForward } from './flops.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const WARMUP_STEPS = 5; // first steps include kernel setup and memory growth
+const TIMED_STEPS = Number(flag('--steps') ?? 30);
+const only = flag('--only');
+
+interface Row {
+  name: string;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  gflop: number | null;
+  efficiency: number | null;
+}
+
+function stats(times: number[]): { medianMs: number; minMs: number; maxMs: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    medianMs: sorted[Math.floor(sorted.length / 2)],
+    minMs: sorted[0],
+    maxMs: sorted.at(-1)!,
+  };
+}
+
+/** Times `step` (which must sync, e.g. by reading a scalar) after warm-up. */
+function time(step: () => void, steps = TIMED_STEPS): number[] {
+  for (let i = 0; i < WARMUP_STEPS; i++) step();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    step();
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+function matmulGflops(): number {
+  const n = 1024; // large enough to reach the kernel's peak, small enough for seconds
+  const a = tf.randomNormal([n, n], 0, 1, 'float32', 1);
+  const b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
+  const times = time(() => tf.tidy(() => tf.matMul(a, b).dataSync()), 10);
+  tf.dispose([a, b]);
+  return (2 * n ** 3) / (stats(times).medianMs / 1000) / 1e9;
+}
+
+async function main() {
+  const backend = await initBackend(flag('--backend'));
+  console.error(`backend: ${backend.summary}`);
+  const peak = matmulGflops();
+  console.error(`large matmul (1024³): ${peak.toFixed(1)} GFLOP/s`);
+  const data = loadDataset({ name: 'mnist', trainLimit: 2048, testLimit: 1024 });
+  const train = halves(data.train);
+  const rows: Row[] = [];
+  const push = (name: string, times: number[], flops: number | null) => {
+    const s = stats(times);
+    const gflop = flops === null ? null : flops / 1e9;
+    const efficiency = gflop === null ? null : gflop / (s.medianMs / 1000) / peak;
+    rows.push({ name, ...s, gflop, efficiency });
+    console.error(
+      `${name.padEnd(44)} ${s.medianMs.toFixed(1).padStart(8)} ms` +
+        (efficiency === null
+          ? ''
+          : `  ${(gflop as number).toFixed(3)} GFLOP  ${(100 * efficiency).toFixed(0)}%`),
+    );
+  };
+
+  for (const definition of Object.values(EXPERIMENTS)) {
+    if (only && definition.id !== only) continue;
+    const config = resolveConfig(definition, 'paper');
+    const B = config.batchSize;
+    if (definition.loop === 'sweep') {
+      const stream = new BatchStream(train, B, 1);
+      for (const [encoderName, encoderOptions] of Object.entries(config.encoders)) {
+        for (const [criticName, criticOptions] of Object.entries(config.critics)) {
+          const objectives: [string, Objective][] = config.targets.map((t) =>
+            t === null ? ['max', { kind: 'maximize' }] : [`t${t}`, { kind: 'target', target: t }],
+          );
+          for (const boundName of config.bounds.slice(0, 1)) {
+            for (const [objectiveName, objective] of objectives.slice(0, 1)) {
+              const make = (seed: string) =>
+                createEncoder(encoderName, {
+                  inputDim: train.dim1,
+                  inputShape: train.halfShape,
+                  seed: deriveSeed(0, seed),
+                  options: encoderOptions,
+                });
+              const g1 = make('g1');
+              const g2 = make('g2');
+              const critic = createCritic(criticName, {
+                dim1: g1.outputDim,
+                dim2: g2.outputDim,
+                seed: 3,
+                options: criticOptions,
+              });
+              const models = { g1, g2, critic };
+              const variables = sweepVariables(models);
+              const optimizer = tf.train.adam(config.learningRate);
+              const bound = getBound(boundName);
+              let step = 0;
+              const times = time(
+                () => {
+                  const batch = stream.next();
+                  const noise =
+                    config.noiseSigma > 0
+                      ? stepNoise(1, step++, B, train.dim1, config.noiseSigma)
+                      : undefined;
+                  const value = trainStep(
+                    models,
+                    bound,
+                    objective,
+                    optimizer,
+                    variables,
+                    batch.x1,
+                    batch.x2,
+                    noise,
+                  );
+                  value.dataSync();
+                  tf.dispose([value, batch.x1, batch.x2, batch.labels]);
+                  noise?.dispose();
+                },
+                encoderName === 'realnvp' ? Math.min(TIMED_STEPS, 10) : TIMED_STEPS,
+              );
+              const forward =
+                2 *
+                  encoderForward(
+                    encoderName,
+                    { ...encoderDefaults(encoderName), ...encoderOptions },
+                    B,
+                    train.dim1,
+                    train.halfShape,
+                  ) +
+                criticForward(
+                  criticName,
+                  { ...criticDefaults(criticName), ...criticOptions },
+                  B,
+                  g1.outputDim,
+                  g2.outputDim,
+                );
+              push(
+                `${definition.id}: ${encoderName} × ${criticName} × ${boundName} (${objectiveName})`,
+                times,
+                3 * forward,
+              );
+              optimizer.dispose();
+              g1.dispose();
+              g2.dispose();
+              critic.dispose();
+            }
+          }
+        }
+      }
+      stream.dispose();
+    } else if (definition.loop === 'adversarial') {
+      const [encoderName, encoderOptions] = Object.entries(config.encoders)[0];
+      const encoder = createEncoder(encoderName, {
+        inputDim: train.dim1,
+        inputShape: train.halfShape,
+        seed: 1,
+        options: encoderOptions,
+      });
+      const classifier = linearClassifier(train.dim1, 10, 2);
+      const encoderOptimizer = tf.train.adam(1e-5);
+      const stream = new BatchStream(train, B, 1);
+      const times = time(
+        () => {
+          const batch = stream.next();
+          const loss = tf.tidy(
+            () =>
+              encoderOptimizer.minimize(
+                () =>
+                  tf.neg(
+                    tf.mean(tf.logSoftmax(classifier.logits(encoder.apply(batch.x1)))),
+                  ) as tf.Scalar,
+                true,
+                encoder.variables,
+              ) as tf.Scalar,
+          );
+          loss.dataSync();
+          tf.dispose([loss, batch.x1, batch.x2, batch.labels]);
+        },
+        Math.min(TIMED_STEPS, 10),
+      );
+      const forward = encoderForward(
+        encoderName,
+        { ...encoderDefaults(encoderName), ...encoderOptions },
+        B,
+        train.dim1,
+        train.halfShape,
+      );
+      push(`adversarial: ${encoderName} (affine) encoder step`, times, 3 * forward);
+      const classifierTimes = time(
+        () => {
+          const batch = stream.next();
+          const codes = tf.tidy(() => encoder.apply(batch.x1));
+          codes.dataSync();
+          tf.dispose([codes, batch.x1, batch.x2, batch.labels]);
+        },
+        Math.min(TIMED_STEPS, 10),
+      );
+      push(`adversarial: ${encoderName} forward (per classifier step)`, classifierTimes, forward);
+      stream.dispose();
+      encoder.dispose();
+      classifier.dispose();
+      encoderOptimizer.dispose();
+    } else {
+      const [criticName, criticOptions] = Object.entries(config.critics)[0];
+      const critic = createCritic(criticName, {
+        dim1: 1,
+        dim2: 1,
+        seed: 1,
+        options: criticOptions,
+      });
+      const optimizer = tf.train.adam(config.learningRate);
+      const bound = getBound(config.bounds[0]);
+      const loopOptions = config.loop as unknown as {
+        covZ: [[number, number], [number, number]];
+        covEps: [[number, number], [number, number]];
+      };
+      let step = 0;
+      const times = time(() => {
+        const [x, y] = gaussianBatch(
+          {
+            sampling: 'noniid',
+            covZ: loopOptions.covZ,
+            covEps: loopOptions.covEps,
+            batchSize: B,
+          } as Parameters<typeof gaussianBatch>[0],
+          step++,
+        );
+        const value = tf.tidy(
+          () =>
+            optimizer.minimize(
+              () => tf.neg(bound(critic.scores(x, y))) as tf.Scalar,
+              true,
+              critic.variables,
+            ) as tf.Scalar,
+        );
+        value.dataSync();
+        tf.dispose([value, x, y]);
+      });
+      push(
+        `noniid: ${criticName} critic × ${config.bounds[0]}`,
+        times,
+        3 * criticForward(criticName, { ...criticDefaults(criticName), ...criticOptions }, B, 1, 1),
+      );
+      optimizer.dispose();
+      critic.dispose();
+    }
+  }
+
+  if (!only || only === 'probe') {
+    const full = loadDataset({ name: 'mnist' });
+    const tr = halves(full.train);
+    const te = halves(full.test);
+    const rng = new Rng(7);
+    const noisyTrain = withNoise(tr.x1, 0.05, rng);
+    const noisyTest = withNoise(te.x1, 0.05, rng);
+    const t0 = performance.now();
+    const p392 = linearProbe(
+      null,
+      { x: noisyTrain, labels: tr.labels },
+      { x: noisyTest, labels: te.labels },
+    );
+    push(
+      `probe: 392-dim noisy pixels (acc ${p392.accuracy.toFixed(4)})`,
+      [performance.now() - t0],
+      null,
+    );
+    // 100-dim inputs: a fixed random projection of the noisy pixels (codes of an MLP's size).
+    const projection = tf.tensor2d(
+      new Rng(8).normalArray(392 * 100, 1 / Math.sqrt(392)),
+      [392, 100],
+    );
+    const project = (x: Float32Array, n: number) =>
+      tf.tidy(() => tf.matMul(tf.tensor2d(x, [n, 392]), projection) as tf.Tensor2D);
+    const c100Train = project(noisyTrain, tr.n);
+    const c100Test = project(noisyTest, te.n);
+    const t1 = performance.now();
+    const p100 = linearProbe(
+      null,
+      { x: c100Train, labels: tr.labels },
+      { x: c100Test, labels: te.labels },
+    );
+    push(`probe: 100-dim codes (acc ${p100.accuracy.toFixed(4)})`, [performance.now() - t1], null);
+    tf.dispose([projection, c100Train, c100Test]);
+  }
+
+  if (!only || only === 'jacobian') {
+    const config = resolveConfig(EXPERIMENTS['non-invertible'], 'paper');
+    const mlp = createEncoder('mlp', { inputDim: 392, seed: 1, options: config.encoders.mlp });
+    const x = tf.tensor2d(train.x1.subarray(0, 128 * 392), [128, 392]);
+    const times = time(() => {
+      jacobianConditioning(mlp, x);
+    }, 3);
+    push('jacobian: [392]x5 residual MLP, 128 samples', times, null);
+    x.dispose();
+    mlp.dispose();
+  }
+
+  const result = {
+    backend: backend.name,
+    backendSummary: backend.summary,
+    date: new Date().toISOString(),
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    versions: versions(),
+    matmulGflops: peak,
+    timedSteps: TIMED_STEPS,
+    rows,
+  };
+  mkdirSync('bench/results', { recursive: true });
+  const file = `bench/results/${backend.name}.json`;
+  if (!only) writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(
+    `\n| benchmark | median ms | min | max | GFLOP/step | efficiency |\n|---|---:|---:|---:|---:|---:|`,
+  );
+  for (const r of rows) {
+    console.log(
+      `| ${r.name} | ${r.medianMs.toFixed(1)} | ${r.minMs.toFixed(1)} | ${r.maxMs.toFixed(1)} | ${r.gflop === null ? '' : r.gflop.toFixed(3)} | ${
+        r.efficiency === null ? '' : `${(100 * r.efficiency).toFixed(0)}%`
+      } |`,
+    );
+  }
+  console.log(
+    `\nlarge matmul: ${peak.toFixed(1)} GFLOP/s; ${only ? '(partial run, not saved)' : `written to ${file}`}`,
+  );
+}
+
+/** An entry's defaults overridden by the experiment's options (as the models resolve them). */
+function encoderDefaults(kind: string): Options {
+  return encoderRegistry.get(kind).defaults;
+}
+
+function criticDefaults(kind: string): Options {
+  return criticRegistry.get(kind).defaults;
+}
+
+await main();

@@ -1,0 +1,15 @@
+/**
+ * mimax as a library: `import { bounds, critics, encoders, train } from 'mimax'`.
+ * Call `initBackend()` once before creating tensors.
+ */
+export { initBackend } from './backend.ts';
+export * as bounds from './bounds/index.ts';
+export * as critics from './critics/index.ts';
+export * as data from './data/index.ts';
+export * as encoders from './encoders/index.ts';
+export * as ops from './ops/index.ts';
+export { deriveSeed, Rng } from './random.ts';
+export type { ExperimentConfig, ExperimentDefinition } from './run/experiment.ts';
+export * as train from './train/index.ts';
+export type { BoundFn, Critic, Encoder, Json, Options } from './types.ts';
+export { UserError } from './types.ts';

@@ -1,0 +1,397 @@
+/**
+ * Executes one run (in a worker process): builds the models of its cell from the registries,
+ * runs the loop of its experiment, measures at every evaluation, and writes the run record
+ * atomically after every evaluation and at the end. A failing run (exception, NaN) is
+ * recorded as `failed` with its error; this function does not throw for it.
+ *
+ * Seeds are split by purpose from the run's seed: `init:g1`, `init:g2`, `init:critic`,
+ * `init:classifier` (initializations; RealNVP derives its permutations from its init seed),
+ * `data` (batch order), `noise` (training noise), `probe-noise` (fresh noise of probe inputs).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { getBound } from '../bounds/index.ts';
+import type { Objective } from '../bounds/objective.ts';
+import { createCritic } from '../critics/index.ts';
+import { BatchStream } from '../data/batches.ts';
+import { loadDataset } from '../data/datasets.ts';
+import { addCov, type Cov2, gaussianMutualInformation } from '../data/gaussian.ts';
+import { type Halves, halves } from '../data/halves.ts';
+import { createEncoder } from '../encoders/index.ts';
+import { heldOutBound } from '../eval/held-out.ts';
+import { jacobianConditioning } from '../eval/jacobian.ts';
+import { linearProbe, type ProbeOptions } from '../eval/probe.ts';
+import { deriveSeed, Rng } from '../random.ts';
+import { type Evaluation, RECORD_SCHEMA_VERSION, type RunRecord } from '../results/schema.ts';
+import { writeRecord } from '../results/store.ts';
+import { runAdversarial } from '../train/adversarial.ts';
+import { runBoundOnly } from '../train/bound-only.ts';
+import { runSweep } from '../train/sweep.ts';
+import type { Encoder } from '../types.ts';
+import type { RunSpec } from './grid.ts';
+
+export interface Progress {
+  id: string;
+  /** Completed steps (iterations for the adversarial loop). */
+  step: number;
+  steps: number;
+  /** Latest probe accuracy, if any. */
+  accuracy: number | null;
+  /** Latest bound (train), if any. */
+  bound: number | null;
+}
+
+export interface ExecuteContext {
+  resultsDir: string;
+  backend: string;
+  versions: Record<string, string>;
+  onProgress?(progress: Progress): void;
+  shouldStop?(): boolean;
+}
+
+interface LoadedData {
+  key: string;
+  train: Halves;
+  test: Halves;
+  trainX1: tf.Tensor2D; // [n, d1]
+  testX1: tf.Tensor2D; // [m, d1]
+  testX2: tf.Tensor2D; // [m, d2]
+}
+
+// One data set stays loaded per worker process: consecutive runs share it.
+let loaded: LoadedData | null = null;
+
+function loadData(spec: RunSpec): LoadedData {
+  const c = spec.config;
+  const key = JSON.stringify([c.dataset, c.dataDir, c.trainLimit, c.testLimit]);
+  if (loaded?.key === key) return loaded;
+  if (loaded) tf.dispose([loaded.trainX1, loaded.testX1, loaded.testX2]);
+  const data = loadDataset({
+    name: c.dataset,
+    dir: c.dataDir ?? undefined,
+    trainLimit: c.trainLimit ?? undefined,
+    testLimit: c.testLimit ?? undefined,
+  });
+  const train = halves(data.train);
+  const test = halves(data.test);
+  loaded = {
+    key,
+    train,
+    test,
+    trainX1: tf.tensor2d(train.x1, [train.n, train.dim1]),
+    testX1: tf.tensor2d(test.x1, [test.n, test.dim1]),
+    testX2: tf.tensor2d(test.x2, [test.n, test.dim2]),
+  };
+  return loaded;
+}
+
+function newRecord(spec: RunSpec, ctx: ExecuteContext): RunRecord {
+  const now = new Date().toISOString();
+  return {
+    schemaVersion: RECORD_SCHEMA_VERSION,
+    id: spec.id,
+    experiment: spec.experiment,
+    preset: spec.preset,
+    cell: spec.cell,
+    seed: spec.seed,
+    status: 'running',
+    config: spec.config,
+    configHash: spec.configHash,
+    backend: ctx.backend,
+    versions: ctx.versions,
+    startedAt: now,
+    updatedAt: now,
+    seconds: 0,
+    evaluations: [],
+  };
+}
+
+/** Probe inputs for an evaluation: the clean tensors, or fresh noisy copies (Float32). */
+function probeInputs(data: LoadedData, sigma: number, seed: number, step: number) {
+  if (sigma === 0) return { train: data.trainX1, test: data.testX1 };
+  const rng = new Rng(deriveSeed(seed, `probe-noise:${step}`));
+  const noisy = (x: Float32Array) => {
+    const out = new Float32Array(x.length);
+    for (let i = 0; i < x.length; i++) out[i] = x[i] + sigma * rng.normal();
+    return out;
+  };
+  return { train: noisy(data.train.x1), test: noisy(data.test.x1) };
+}
+
+function probe(encoder: Encoder, data: LoadedData, spec: RunSpec, step: number) {
+  const inputs = probeInputs(data, spec.config.noiseSigma, spec.seed, step);
+  const result = linearProbe(
+    encoder,
+    { x: inputs.train, labels: data.train.labels },
+    { x: inputs.test, labels: data.test.labels },
+    spec.config.probe as ProbeOptions,
+  );
+  return { accuracy: result.accuracy, testInputs: inputs.test };
+}
+
+/** Runs one spec to completion (or failure, or stop) and returns its final record. */
+export async function executeRun(spec: RunSpec, ctx: ExecuteContext): Promise<RunRecord> {
+  const record = newRecord(spec, ctx);
+  const started = performance.now();
+  const save = () => {
+    record.updatedAt = new Date().toISOString();
+    record.seconds = (performance.now() - started) / 1000;
+    writeRecord(ctx.resultsDir, record);
+  };
+  const progress = {
+    id: spec.id,
+    step: 0,
+    steps: spec.config.steps,
+    accuracy: null,
+    bound: null,
+  } as Progress;
+  const report = (step: number) => {
+    progress.step = step;
+    ctx.onProgress?.(progress);
+  };
+  save();
+  try {
+    const loop = spec.config.loop;
+    const outcome =
+      loop === 'sweep'
+        ? await executeSweep(spec, record, save, progress, report, ctx)
+        : loop === 'adversarial'
+          ? await executeAdversarial(spec, record, save, progress, report, ctx)
+          : await executeBoundOnly(spec, record, save, progress, report, ctx);
+    if (outcome.status === 'ok') record.status = 'ok';
+    else if (outcome.status === 'failed') {
+      record.status = 'failed';
+      record.error = outcome.error;
+    }
+  } catch (error) {
+    record.status = 'failed';
+    record.error = { message: (error as Error).message };
+  }
+  save();
+  return record;
+}
+
+type Save = () => void;
+type Report = (step: number) => void;
+
+async function executeSweep(
+  spec: RunSpec,
+  record: RunRecord,
+  save: Save,
+  progress: Progress,
+  report: Report,
+  ctx: ExecuteContext,
+) {
+  const c = spec.config;
+  const data = loadData(spec);
+  const encoder = c.encoder!;
+  const criticSpec = c.critic!;
+  const makeEncoder = (purpose: string) =>
+    createEncoder(encoder.name, {
+      inputDim: data.train.dim1,
+      inputShape: data.train.halfShape,
+      seed: deriveSeed(spec.seed, purpose),
+      options: encoder.options,
+    });
+  const g1 = makeEncoder('init:g1');
+  const g2 = makeEncoder('init:g2');
+  const critic = createCritic(criticSpec.name, {
+    dim1: g1.outputDim,
+    dim2: g2.outputDim,
+    seed: deriveSeed(spec.seed, 'init:critic'),
+    options: criticSpec.options,
+  });
+  const bound = getBound(c.bound!);
+  const objective: Objective =
+    c.target === null ? { kind: 'maximize' } : { kind: 'target', target: c.target };
+  const stream = new BatchStream(data.train, c.batchSize, deriveSeed(spec.seed, 'data'));
+  const started = performance.now();
+  try {
+    const outcome = await runSweep({
+      g1,
+      g2,
+      critic,
+      bound,
+      objective,
+      stream,
+      steps: c.steps,
+      evalEvery: c.evalEvery,
+      learningRate: c.learningRate,
+      noiseSigma: c.noiseSigma,
+      noiseSeed: deriveSeed(spec.seed, 'noise'),
+      evaluate: async (step, trainBound, trace) => {
+        const { accuracy, testInputs } = probe(g1, data, spec, step);
+        const noise =
+          c.noiseSigma > 0
+            ? tf.tensor2d(
+                new Rng(deriveSeed(spec.seed, `heldout-noise:${step}`)).normalArray(
+                  data.test.n * data.test.dim1,
+                  c.noiseSigma,
+                ),
+                [data.test.n, data.test.dim1],
+              )
+            : undefined;
+        const testBound = heldOutBound({
+          g1,
+          g2,
+          critic,
+          bound,
+          x1: data.testX1,
+          x2: data.testX2,
+          batchSize: c.batchSize,
+          noise,
+        });
+        noise?.dispose();
+        const evaluation: Evaluation = {
+          step,
+          trainBound,
+          testBound,
+          accuracy,
+          seconds: (performance.now() - started) / 1000,
+        };
+        if (c.jacobianSamples > 0) {
+          const rows = Math.min(c.jacobianSamples, data.test.n);
+          const x =
+            testInputs instanceof Float32Array
+              ? tf.tensor2d(testInputs.subarray(0, rows * data.test.dim1), [rows, data.test.dim1])
+              : (tf.slice(testInputs, [0, 0], [rows, -1]) as tf.Tensor2D);
+          evaluation.logCondition = jacobianConditioning(g1, x).logCondition;
+          x.dispose();
+        }
+        record.evaluations.push(evaluation);
+        record.traces = { trainBound: { start: 0, every: 1, values: [...trace] } };
+        progress.accuracy = accuracy;
+        progress.bound = trainBound;
+        report(step);
+        save();
+      },
+      onStep: (step) => report(step + 1),
+      shouldStop: ctx.shouldStop,
+    });
+    record.traces = { trainBound: { start: 0, every: 1, values: outcome.trainBound } };
+    return outcome;
+  } finally {
+    stream.dispose();
+    g1.dispose();
+    g2.dispose();
+    critic.dispose();
+  }
+}
+
+async function executeAdversarial(
+  spec: RunSpec,
+  record: RunRecord,
+  save: Save,
+  progress: Progress,
+  report: Report,
+  ctx: ExecuteContext,
+) {
+  const c = spec.config;
+  const options = c.loopOptions as {
+    warmupSteps: number;
+    classifierSteps: number;
+    classifierLearningRate: number;
+    encoderLearningRate: number;
+  };
+  const data = loadData(spec);
+  const encoder = createEncoder(c.encoder!.name, {
+    inputDim: data.train.dim1,
+    inputShape: data.train.halfShape,
+    seed: deriveSeed(spec.seed, 'init:g1'),
+    options: c.encoder!.options,
+  });
+  const stream = new BatchStream(data.train, c.batchSize, deriveSeed(spec.seed, 'data'));
+  const started = performance.now();
+  try {
+    const outcome = await runAdversarial({
+      encoder,
+      classes: 10,
+      stream,
+      warmupSteps: options.warmupSteps,
+      iterations: c.steps,
+      classifierSteps: options.classifierSteps,
+      classifierLearningRate: options.classifierLearningRate,
+      encoderLearningRate: options.encoderLearningRate,
+      recordEvery: c.evalEvery,
+      initSeed: deriveSeed(spec.seed, 'init:classifier'),
+      evaluate: async (iteration, losses) => {
+        const { accuracy } = probe(encoder, data, spec, iteration);
+        record.evaluations.push({
+          step: iteration,
+          trainBound: null,
+          testBound: null,
+          accuracy,
+          seconds: (performance.now() - started) / 1000,
+          ...(losses.classifierLoss === null ? {} : { classifierLoss: losses.classifierLoss }),
+          ...(losses.encoderLoss === null ? {} : { encoderLoss: losses.encoderLoss }),
+        });
+        progress.accuracy = accuracy;
+        report(iteration);
+        save();
+      },
+      onStep: (iteration) => report(iteration + 1),
+      shouldStop: ctx.shouldStop,
+    });
+    record.traces = {
+      classifierLoss: { start: 0, every: 1, values: outcome.classifierLoss },
+      encoderLoss: { start: 0, every: 1, values: outcome.encoderLoss },
+    };
+    return outcome;
+  } finally {
+    stream.dispose();
+    encoder.dispose();
+  }
+}
+
+async function executeBoundOnly(
+  spec: RunSpec,
+  record: RunRecord,
+  save: Save,
+  progress: Progress,
+  report: Report,
+  ctx: ExecuteContext,
+) {
+  const c = spec.config;
+  const options = c.loopOptions as { covZ: Cov2; covEps: Cov2 };
+  const critic = createCritic(c.critic!.name, {
+    dim1: 1,
+    dim2: 1,
+    seed: deriveSeed(spec.seed, 'init:critic'),
+    options: c.critic!.options,
+  });
+  record.constants = { trueMI: gaussianMutualInformation(addCov(options.covZ, options.covEps)) };
+  const started = performance.now();
+  try {
+    const outcome = await runBoundOnly({
+      critic,
+      bound: getBound(c.bound!),
+      objective: c.target === null ? { kind: 'maximize' } : { kind: 'target', target: c.target },
+      sampling: c.sampling === 'noniid' ? 'noniid' : 'iid',
+      covZ: options.covZ,
+      covEps: options.covEps,
+      batchSize: c.batchSize,
+      steps: c.steps,
+      evalEvery: c.evalEvery,
+      learningRate: c.learningRate,
+      dataSeed: deriveSeed(spec.seed, 'data'),
+      evaluate: async (step, trainBound, trace) => {
+        record.traces = { estimate: { start: 0, every: 1, values: [...trace] } };
+        record.evaluations.push({
+          step,
+          trainBound,
+          testBound: null,
+          accuracy: null,
+          seconds: (performance.now() - started) / 1000,
+        });
+        progress.bound = trainBound;
+        report(step);
+        save();
+      },
+      onStep: (step) => report(step + 1),
+      shouldStop: ctx.shouldStop,
+    });
+    record.traces = { estimate: { start: 0, every: 1, values: outcome.estimate } };
+    return outcome;
+  } finally {
+    critic.dispose();
+  }
+}

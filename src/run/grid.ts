@@ -1,0 +1,306 @@
+/**
+ * From a definition to runs: resolve the config (base ← preset ← command-line overrides, each
+ * field checked), expand the grid into cells, and give every run a stable id
+ * `<experiment>/<cell key>/seed-<seed>`.
+ */
+import { createHash } from 'node:crypto';
+import { resolveOptions } from '../options.ts';
+import type { Cell } from '../results/schema.ts';
+import { type Json, type Options, UserError } from '../types.ts';
+import {
+  type ExperimentConfig,
+  type ExperimentDefinition,
+  type LoopKind,
+  PRESETS,
+  type PresetName,
+} from './experiment.ts';
+
+/** The config of one run: the experiment config with the grid collapsed to its cell. */
+export interface RunConfig {
+  [key: string]: Json;
+  loop: LoopKind;
+  dataset: string;
+  dataDir: string | null;
+  trainLimit: number | null;
+  testLimit: number | null;
+  steps: number;
+  evalEvery: number;
+  batchSize: number;
+  learningRate: number;
+  noiseSigma: number;
+  probe: Options;
+  jacobianSamples: number;
+  encoder: { name: string; options: Options } | null;
+  critic: { name: string; options: Options } | null;
+  bound: string | null;
+  target: number | null;
+  sampling: string | null;
+  loopOptions: Options;
+}
+
+export interface RunSpec {
+  id: string;
+  experiment: string;
+  preset: string;
+  cell: Cell;
+  seed: number;
+  config: RunConfig;
+  /** Hash of `config` (refuses mixing results of different configs in one directory). */
+  configHash: string;
+  /** User modules to import before the run (they may register encoders, critics, bounds). */
+  modules: string[];
+}
+
+/** Parses a preset name, listing the valid ones. */
+export function parsePreset(name: string): PresetName {
+  if ((PRESETS as readonly string[]).includes(name)) return name as PresetName;
+  throw new UserError(`unknown preset '${name}'; valid presets: ${PRESETS.join(', ')}`);
+}
+
+/** Parses `key.path=value` (value as JSON when it parses, else a string) into a nested object. */
+export function parseSet(assignment: string): Options {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) throw new UserError(`--set expects key=value, got '${assignment}'`);
+  const path = assignment.slice(0, eq).split('.');
+  const text = assignment.slice(eq + 1);
+  let value: Json;
+  try {
+    value = JSON.parse(text) as Json;
+  } catch {
+    value = text;
+  }
+  const root: Options = {};
+  let node = root;
+  path.forEach((key, i) => {
+    if (i === path.length - 1) node[key] = value;
+    else {
+      const child: Options = {};
+      node[key] = child;
+      node = child;
+    }
+  });
+  return root;
+}
+
+/** Deep merge of plain objects (b wins); arrays and scalars are replaced. */
+export function deepMerge(a: Options, b: Options): Options {
+  const out: Options = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const prev = out[key];
+    const bothObjects =
+      prev !== null &&
+      typeof prev === 'object' &&
+      !Array.isArray(prev) &&
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value);
+    out[key] = bothObjects ? deepMerge(prev as Options, value as Options) : value;
+  }
+  return out;
+}
+
+function positiveInteger(config: Options, key: string): void {
+  const v = config[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new UserError(`${key} must be a positive integer, got ${JSON.stringify(v)}`);
+  }
+}
+
+/** Checks ranges that types alone do not catch. */
+export function validateConfig(config: ExperimentConfig, id: string, loop: LoopKind): void {
+  for (const key of ['seeds', 'steps', 'evalEvery', 'batchSize']) positiveInteger(config, key);
+  if (config.evalEvery > config.steps) {
+    throw new UserError(
+      `evalEvery (${config.evalEvery}) exceeds steps (${config.steps}): only step 0 would be evaluated; ` +
+        'choose evalEvery ≤ steps',
+    );
+  }
+  if (config.batchSize < 2)
+    throw new UserError('batchSize must be at least 2 (bounds need negative pairs)');
+  if (!(config.learningRate > 0))
+    throw new UserError(`learningRate must be > 0, got ${config.learningRate}`);
+  if (config.noiseSigma < 0)
+    throw new UserError(`noiseSigma must be ≥ 0, got ${config.noiseSigma}`);
+  if (!Number.isInteger(config.firstSeed) || config.firstSeed < 0) {
+    throw new UserError(`firstSeed must be a non-negative integer, got ${config.firstSeed}`);
+  }
+  for (const key of ['trainLimit', 'testLimit'] as const) {
+    const v = config[key];
+    if (v !== null && (!Number.isInteger(v) || v < config.batchSize)) {
+      throw new UserError(
+        `${key} must be null or an integer ≥ batchSize (${config.batchSize}), got ${v}`,
+      );
+    }
+  }
+  if (!Number.isInteger(config.jacobianSamples) || config.jacobianSamples < 0) {
+    throw new UserError(
+      `jacobianSamples must be a non-negative integer, got ${config.jacobianSamples}`,
+    );
+  }
+  for (const key of (loop === 'adversarial'
+    ? ['targets', 'samplings']
+    : ['bounds', 'targets', 'samplings']) as ('bounds' | 'targets' | 'samplings')[]) {
+    if (config[key].length === 0)
+      throw new UserError(`${key} must list at least one entry (experiment ${id})`);
+  }
+}
+
+/** base ← preset ← overrides; unknown keys and wrong types name the field. */
+export function resolveConfig(
+  definition: ExperimentDefinition,
+  preset: PresetName,
+  overrides: Options[] = [],
+): ExperimentConfig {
+  const context = `experiment '${definition.id}'`;
+  let config = applyOverride(
+    definition.base,
+    definition.presets[preset],
+    `${context} preset '${preset}'`,
+  );
+  for (const override of overrides) config = applyOverride(config, override, context);
+  validateConfig(config, definition.id, definition.loop);
+  return config;
+}
+
+/** The grid maps: entries merge by name, new names add a cell axis value, null removes one. */
+const GRID_MAPS = ['encoders', 'critics'] as const;
+
+function applyOverride(
+  config: ExperimentConfig,
+  override: Options,
+  context: string,
+): ExperimentConfig {
+  const rest: Options = { ...override };
+  const grids: Partial<Record<(typeof GRID_MAPS)[number], Options>> = {};
+  for (const key of GRID_MAPS) {
+    if (!(key in rest)) continue;
+    const value = rest[key];
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new UserError(
+        `${context}: option '${key}' must be an object of name → options, got ${JSON.stringify(value)}`,
+      );
+    }
+    grids[key] = value as Options;
+    delete rest[key];
+  }
+  const out = resolveOptions(config, rest, context);
+  for (const [key, entries] of Object.entries(grids) as [(typeof GRID_MAPS)[number], Options][]) {
+    const merged: { [name: string]: Options } = { ...out[key] };
+    for (const [name, options] of Object.entries(entries)) {
+      if (options === null) delete merged[name];
+      else if (typeof options !== 'object' || Array.isArray(options)) {
+        throw new UserError(
+          `${context}: ${key}.${name} must be an options object or null, got ${JSON.stringify(options)}`,
+        );
+      } else merged[name] = { ...(merged[name] ?? {}), ...(options as Options) };
+    }
+    out[key] = merged;
+  }
+  return out;
+}
+
+/** Key of a cell in ids and file names: its non-null parts joined by dots. */
+export function cellKey(cell: Cell): string {
+  return [
+    cell.encoder,
+    cell.critic,
+    cell.bound,
+    cell.target === null ? null : `t${cell.target}`,
+    cell.sampling,
+  ]
+    .filter((p) => p !== null)
+    .join('.');
+}
+
+/** Stable run id. */
+export function runId(experiment: string, cell: Cell, seed: number): string {
+  return `${experiment}/${cellKey(cell) || 'default'}/seed-${seed}`;
+}
+
+function hashConfig(config: RunConfig): string {
+  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+}
+
+/** Every run of the grid, in a stable order: cells (grid order) × seeds. */
+export function expandRuns(
+  definition: ExperimentDefinition,
+  config: ExperimentConfig,
+  preset: string,
+  modules: string[] = [],
+): RunSpec[] {
+  const encoders = Object.entries(config.encoders);
+  const critics = Object.entries(config.critics);
+  const encoderAxis = encoders.length ? encoders : [null];
+  const criticAxis = critics.length ? critics : [null];
+  const boundAxis = definition.loop === 'adversarial' ? [null] : config.bounds;
+  const runs: RunSpec[] = [];
+  for (const encoder of encoderAxis) {
+    for (const critic of criticAxis) {
+      for (const bound of boundAxis) {
+        for (const target of config.targets) {
+          for (const sampling of config.samplings) {
+            const cell: Cell = {
+              encoder: encoder ? encoder[0] : null,
+              critic: critic ? critic[0] : null,
+              bound,
+              target,
+              sampling,
+            };
+            const runConfig: RunConfig = {
+              loop: definition.loop,
+              dataset: config.dataset,
+              dataDir: config.dataDir,
+              trainLimit: config.trainLimit,
+              testLimit: config.testLimit,
+              steps: config.steps,
+              evalEvery: config.evalEvery,
+              batchSize: config.batchSize,
+              learningRate: config.learningRate,
+              noiseSigma: config.noiseSigma,
+              probe: config.probe,
+              jacobianSamples: config.jacobianSamples,
+              encoder: encoder ? { name: encoder[0], options: encoder[1] } : null,
+              critic: critic ? { name: critic[0], options: critic[1] } : null,
+              bound,
+              target,
+              sampling,
+              loopOptions: config.loop,
+            };
+            const configHash = hashConfig(runConfig);
+            for (let s = 0; s < config.seeds; s++) {
+              const seed = config.firstSeed + s;
+              runs.push({
+                id: runId(definition.id, cell, seed),
+                experiment: definition.id,
+                preset,
+                cell,
+                seed,
+                config: runConfig,
+                configHash,
+                modules,
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+  return runs;
+}
+
+/** Parses `i/n` (0 ≤ i < n). */
+export function parseShard(spec: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(spec);
+  if (!match) throw new UserError(`--shard expects i/n (e.g. 0/4), got '${spec}'`);
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  if (count < 1 || index >= count) {
+    throw new UserError(`--shard ${spec} is out of range: need 0 ≤ i < n and n ≥ 1`);
+  }
+  return { index, count };
+}
+
+/** The i-th of n disjoint, covering slices (round-robin, so each shard gets every cell's mix). */
+export function shardRuns<T>(runs: T[], shard: { index: number; count: number }): T[] {
+  return runs.filter((_, k) => k % shard.count === shard.index);
+}

@@ -1,0 +1,21 @@
+/** Training loops: sweep (bound maximization), adversarial (Fig. 1c), bound-only (Fig. 4c). */
+export {
+  type AdversarialArgs,
+  type AdversarialOutcome,
+  linearClassifier,
+  runAdversarial,
+} from './adversarial.ts';
+export {
+  type BoundOnlyArgs,
+  type BoundOnlyOutcome,
+  gaussianBatch,
+  runBoundOnly,
+} from './bound-only.ts';
+export {
+  runSweep,
+  type SweepArgs,
+  type SweepModels,
+  type SweepOutcome,
+  sweepVariables,
+  trainStep,
+} from './sweep.ts';

@@ -1,0 +1,71 @@
+/**
+ * Nothing is lost: a sweep killed with SIGKILL (parent and workers) in the middle and restarted
+ * finishes with every run present exactly once, each with all its evaluations.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readRecords } from '../../src/results/store.ts';
+import { tempDir } from '../helpers.ts';
+import { mimax, mimaxDetached } from './helpers.ts';
+
+describe('resume after SIGKILL', () => {
+  it('restarts unfinished runs, skips finished ones, loses nothing', async () => {
+    const out = tempDir('mimax-kill-');
+    // noniid at smoke size but 400 steps: each run takes a few seconds, long enough to kill mid-sweep.
+    const args = [
+      'run',
+      'noniid',
+      '--preset',
+      'smoke',
+      '--steps',
+      '400',
+      '--eval-every',
+      '50',
+      '--out',
+      out,
+      '--jobs',
+      '1',
+      '--no-plots',
+    ];
+    const child = mimaxDetached(args);
+    // Wait until one run has finished and another has started.
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const { records } = readRecords(out);
+      if (
+        records.some((r) => r.status === 'ok') &&
+        records.some((r) => r.status === 'running' && r.evaluations.length >= 1)
+      )
+        break;
+      assert.ok(Date.now() < deadline, 'sweep did not progress');
+      await sleep(100);
+    }
+    process.kill(-child.pid!, 'SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+    const before = readRecords(out).records;
+    const interrupted = before.filter((r) => r.status === 'running');
+    assert.ok(interrupted.length >= 1, 'a run was interrupted');
+    const finishedBefore = before.filter((r) => r.status === 'ok').map((r) => [r.id, r.updatedAt]);
+
+    const result = mimax(args);
+    assert.equal(result.status, 0, result.stderr);
+    const after = readRecords(out);
+    assert.equal(after.corrupt.length, 0);
+    assert.equal(after.records.length, 4, 'every run present exactly once');
+    for (const r of after.records) {
+      assert.equal(r.status, 'ok', r.id);
+      assert.deepEqual(
+        r.evaluations.map((e) => e.step),
+        [0, 50, 100, 150, 200, 250, 300, 350],
+        r.id,
+      );
+      assert.equal(r.traces?.estimate.values.length, 400);
+    }
+    // Finished runs were not redone.
+    for (const [id, updatedAt] of finishedBefore) {
+      assert.equal(after.records.find((r) => r.id === id)?.updatedAt, updatedAt, `${id} was rerun`);
+    }
+    assert.match(result.stdout, new RegExp(`${finishedBefore.length} skipped`));
+  });
+});
