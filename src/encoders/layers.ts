@@ -1,0 +1,137 @@
+/**
+ * Building blocks shared by the encoders and the critics: Keras-compatible initializers,
+ * uniquely named `tf.variable`s, and dense layers / stacks that go through `ops.dense`.
+ * Randomness comes from an explicit `Rng` (see `src/random.ts`).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { dense, denseRelu } from '../ops/index.ts';
+import type { Rng } from '../random.ts';
+import { UserError } from '../types.ts';
+
+/** How a kernel is initialized. */
+export type KernelInit =
+  /** Keras' default `glorot_uniform`: U(±√(6 / (fanIn + fanOut))). */
+  | { kind: 'glorot-uniform' }
+  /** N(0, std²) truncated at ±2 std, as TF's `truncated_normal` initializer. */
+  | { kind: 'truncated-normal'; std: number };
+
+/** The valid `init` option values of models that expose one. */
+export const KERNEL_INITS = ['glorot-uniform', 'truncated-normal'] as const;
+
+/** Parses an `init` option; `context` names the owner, e.g. `encoder 'mlp'`. */
+export function kernelInit(init: string, std: number, context: string): KernelInit {
+  if (init === 'glorot-uniform') return { kind: 'glorot-uniform' };
+  if (init === 'truncated-normal') {
+    if (!(std > 0)) throw new UserError(`${context}: option 'initStd' must be > 0, got ${std}`);
+    return { kind: 'truncated-normal', std };
+  }
+  throw new UserError(
+    `${context}: option 'init' must be one of ${KERNEL_INITS.join(', ')}, got '${init}'`,
+  );
+}
+
+/**
+ * `size` kernel values. `fanIn`/`fanOut` as Keras computes them (dense: in, out; conv:
+ * kh·kw·cin, kh·kw·cout).
+ */
+export function initValues(
+  rng: Rng,
+  init: KernelInit,
+  size: number,
+  fanIn: number,
+  fanOut: number,
+): Float32Array {
+  if (init.kind === 'truncated-normal') return rng.truncatedNormalArray(size, init.std);
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  return rng.uniformArray(size, -limit, limit);
+}
+
+let variableCounter = 0;
+
+/**
+ * A trainable variable named `${name}_${n}` (n unique per process: TF.js rejects duplicate
+ * names, and tests build many models with the same structure). The owner disposes it.
+ */
+export function namedVariable(name: string, values: tf.Tensor): tf.Variable {
+  const v = tf.variable(values, true, `${name}_${variableCounter++}`);
+  values.dispose();
+  return v;
+}
+
+/** A dense layer y = x·kernel + bias (kernel [in, out], bias [out]). */
+export interface DenseLayer {
+  kernel: tf.Variable<tf.Rank.R2>;
+  bias: tf.Variable<tf.Rank.R1>;
+}
+
+/** A dense layer with `init` kernel and zero bias (Keras defaults when init is glorot). */
+export function createDense(
+  rng: Rng,
+  name: string,
+  inDim: number,
+  outDim: number,
+  init: KernelInit,
+): DenseLayer {
+  const values = initValues(rng, init, inDim * outDim, inDim, outDim);
+  return {
+    kernel: namedVariable(
+      `${name}/kernel`,
+      tf.tensor2d(values, [inDim, outDim]),
+    ) as tf.Variable<tf.Rank.R2>,
+    bias: namedVariable(`${name}/bias`, tf.zeros([outDim])) as tf.Variable<tf.Rank.R1>,
+  };
+}
+
+/** x: [B, in] → [B, out]. The caller owns the result. */
+export function applyDense(layer: DenseLayer, x: tf.Tensor2D): tf.Tensor2D {
+  return dense(x, layer.kernel, layer.bias);
+}
+
+/** Dense layers of widths `[inDim, ...widths]`, named `${name}/dense${k}`. */
+export function createDenseStack(
+  rng: Rng,
+  name: string,
+  inDim: number,
+  widths: number[],
+  init: KernelInit,
+): DenseLayer[] {
+  const layers: DenseLayer[] = [];
+  let fanIn = inDim;
+  for (const [k, width] of widths.entries()) {
+    layers.push(createDense(rng, `${name}/dense${k}`, fanIn, width, init));
+    fanIn = width;
+  }
+  return layers;
+}
+
+/**
+ * An MLP: relu after every layer but the last (linear output). With `shortcuts`, each layer is
+ * residual: x ← layer(x) + x (widths must equal the input width). x: [B, in] → [B, out].
+ * The caller owns the result; intermediates are freed.
+ */
+export function applyMlp(layers: DenseLayer[], x: tf.Tensor2D, shortcuts = false): tf.Tensor2D {
+  return tf.tidy(() => {
+    let h = x;
+    for (const [k, layer] of layers.entries()) {
+      const hidden = k < layers.length - 1;
+      // [B, width_k]; hidden layers use the fused dense + relu op
+      const out = hidden ? denseRelu(h, layer.kernel, layer.bias) : applyDense(layer, h);
+      h = shortcuts ? tf.add(out, h) : out;
+    }
+    return h;
+  });
+}
+
+/** Every variable of some dense layers, kernel then bias, in layer order. */
+export function denseVariables(layers: DenseLayer[]): tf.Variable[] {
+  return layers.flatMap((l) => [l.kernel, l.bias]);
+}
+
+/** Throws a `UserError` unless `widths` is a non-empty list of positive integers. */
+export function checkWidths(widths: number[], option: string, context: string, minLength = 1) {
+  if (widths.length < minLength || !widths.every((w) => Number.isInteger(w) && w > 0)) {
+    throw new UserError(
+      `${context}: option '${option}' must be ${minLength > 0 ? 'a non-empty' : 'an'} array of positive integers, got ${JSON.stringify(widths)}`,
+    );
+  }
+}
