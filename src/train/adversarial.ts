@@ -52,15 +52,21 @@ export interface AdversarialOutcome {
   encoderLoss: number[];
 }
 
+// TF.js rejects duplicate variable names: number the classifiers of this process.
+let classifierCount = 0;
+
 /** A linear softmax classifier: Keras Dense defaults (glorot-uniform kernel, zero bias). */
 export function linearClassifier(inputs: number, classes: number, seed: number) {
   const limit = Math.sqrt(6 / (inputs + classes)); // glorot-uniform
-  const kernel = tf.variable(
-    tf.tensor2d(new Rng(seed).uniformArray(inputs * classes, -limit, limit), [inputs, classes]),
-    true,
-    'classifier/kernel',
-  );
-  const bias = tf.variable(tf.zeros([classes]), true, 'classifier/bias');
+  // Variables outlive the tidy; their initial-value tensors do not.
+  const [kernel, bias] = tf.tidy(() => [
+    tf.variable(
+      tf.tensor2d(new Rng(seed).uniformArray(inputs * classes, -limit, limit), [inputs, classes]),
+      true,
+      `classifier_${classifierCount}/kernel`,
+    ),
+    tf.variable(tf.zeros([classes]), true, `classifier_${classifierCount++}/bias`),
+  ]);
   return {
     variables: [kernel, bias],
     /** codes: [B, inputs] → logits [B, classes]. */
