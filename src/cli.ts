@@ -4,10 +4,10 @@
  * stack trace; anything else is a bug and prints its stack.
  */
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { EXPERIMENTS } from '../experiments/index.ts';
-import { initBackend } from './backend.ts';
 import { DATASETS, resolveDatasetDir } from './data/datasets.ts';
 import { PRESETS } from './run/experiment.ts';
 import { type Options, UserError } from './types.ts';
@@ -21,6 +21,14 @@ function integer(name: string, min = 1) {
     return n;
   };
 }
+
+// TF.js is imported lazily (by the commands that train): `plot` and `report` never load it.
+async function initBackend(name?: string) {
+  return (await import('./backend.ts')).initBackend(name);
+}
+
+/** The package's own directory (precomputed results live there). */
+const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 async function info(options: { backend?: string }): Promise<void> {
   const backend = await initBackend(options.backend);
@@ -224,6 +232,55 @@ export function buildProgram(): Command {
       const froms = dirs.map((d) => resolve(d)).filter((d) => d !== into);
       const report = mergeResultDirs(into, froms);
       console.log(JSON.stringify(report, null, 2));
+    });
+  program
+    .command('plot')
+    .description(
+      "render an experiment's figures from precomputed results or a results directory (no training, no TF.js)",
+    )
+    .argument('<experiment>', `one of ${Object.keys(EXPERIMENTS).join(', ')}`)
+    .option(
+      '--from <dir>',
+      'frames or records directory (default: the precomputed results shipped with mimax)',
+    )
+    .option('--out <dir>', 'where figures go', 'plots')
+    .option('--format <list>', 'comma-separated: svg, png, json', 'svg,png,json')
+    .action(async (experiment: string, flags: { from?: string; out: string; format: string }) => {
+      const formats = flags.format.split(',').map((f) => f.trim());
+      const bad = formats.filter((f) => !['svg', 'png', 'json'].includes(f));
+      if (bad.length)
+        throw new UserError(`--format: unknown format '${bad[0]}'; valid formats: svg, png, json`);
+      if (!(experiment in EXPERIMENTS)) {
+        throw new UserError(
+          `unknown experiment '${experiment}'; valid experiments: ${Object.keys(EXPERIMENTS).join(', ')}`,
+        );
+      }
+      const { plotExperiment } = await import('./plots/index.ts');
+      const written = await plotExperiment({
+        experiment,
+        from: resolve(flags.from ?? join(PACKAGE_ROOT, 'precomputed')),
+        out: resolve(flags.out),
+        formats: formats as ('svg' | 'png' | 'json')[],
+      });
+      for (const file of written) console.log(file);
+    });
+  program
+    .command('report')
+    .description(
+      'write one HTML page with every figure (interactive, offline), final values and provenance',
+    )
+    .option(
+      '--from <dir>',
+      'frames or records directory (default: the precomputed results shipped with mimax)',
+    )
+    .option('--out <dir>', 'where the report goes', 'report')
+    .action(async (flags: { from?: string; out: string }) => {
+      const { writeReport } = await import('./plots/index.ts');
+      const path = writeReport({
+        from: resolve(flags.from ?? join(PACKAGE_ROOT, 'precomputed')),
+        out: resolve(flags.out),
+      });
+      console.log(`report: ${path}`);
     });
   program.hook('postAction', () => {
     process.exitCode = exitCode;

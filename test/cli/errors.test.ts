@@ -107,6 +107,8 @@ describe('mimax run: bad input', () => {
   it('an experiment file that is not a definition is a clear error', () => {
     const dir = tempDir('mimax-file-');
     mkdirSync(dir, { recursive: true });
+    // A user's experiment file is an ES module (here: a folder whose package.json says so).
+    writeFileSync(join(dir, 'package.json'), '{"type": "module"}\n');
     const file = join(dir, 'bad.ts');
     writeFileSync(file, 'export const x = 1;\n');
     assertUserError(['run', file, '--out', out], /must be an ExperimentDefinition; missing: id/);
