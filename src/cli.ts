@@ -234,6 +234,36 @@ export function buildProgram(): Command {
       console.log(JSON.stringify(report, null, 2));
     });
   program
+    .command('baseline')
+    .description("the Colab's sanity check: linear-probe accuracy on the (noisy) top-half pixels")
+    .addOption(backendOption())
+    .option(
+      '--data <name|dir>',
+      `data set (${Object.keys(DATASETS).join(', ')}) or a directory of IDX files`,
+      'mnist',
+    )
+    .option('--noise <sigma>', 'σ of the pixel noise of the noisy variant', '0.05')
+    .action(async (flags: { backend?: string; data: string; noise: string }) => {
+      const sigma = Number(flags.noise);
+      if (!(sigma >= 0)) throw new UserError(`--noise must be a number ≥ 0, got '${flags.noise}'`);
+      const backend = await initBackend(flags.backend);
+      const { runBaseline } = await import('./eval/baseline.ts');
+      const named = flags.data in DATASETS;
+      const result = runBaseline({
+        ...(named ? { dataset: flags.data } : { dataDir: resolve(flags.data) }),
+        noiseSigma: sigma,
+      });
+      console.log(
+        `backend ${backend.name}; ${result.dataset}: probe on top-half pixels (${result.trainSize} train / ${result.testSize} test)`,
+      );
+      console.log(
+        `  noisy (σ = ${sigma}): test accuracy ${result.noisy.accuracy.toFixed(4)} in ${result.noisy.seconds.toFixed(1)} s (Colab: ~0.835)`,
+      );
+      console.log(
+        `  clean:            test accuracy ${result.clean.accuracy.toFixed(4)} in ${result.clean.seconds.toFixed(1)} s`,
+      );
+    });
+  program
     .command('plot')
     .description(
       "render an experiment's figures from precomputed results or a results directory (no training, no TF.js)",
