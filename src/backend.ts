@@ -120,6 +120,9 @@ export async function initBackend(requested?: string): Promise<BackendReport> {
         : skipped.length
           ? `best available (${skipped.join('; ')})`
           : 'best available';
+      // tfjs-core's Node entry registers no gradients: do it once here, so a user who calls a
+      // bound or an op outside the models can differentiate too (see ops/gradients.ts).
+      await (await import('./ops/gradients.ts')).registerStockGradients();
       chosen = {
         name,
         source: result.source,

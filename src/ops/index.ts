@@ -2,27 +2,34 @@
  * The few hot ops every model uses. Models call these, never `tf.matMul`/`tf.conv2d`/`tf.gather`
  * directly, so that making them fast and complete on the wasm backend happens in one place.
  *
- * PLACEHOLDER IMPLEMENTATION (plain TF.js): replaced by the fast, gradient-complete versions.
+ * What TF.js 4.22's wasm backend (1 thread, SIMD) gets wrong, and the fix here:
+ *  - no `Conv2DBackpropFilter` kernel (a conv net cannot train) and a slow loop for
+ *    `Conv2DBackpropInput` → conv.ts: gradient by im2col + plain products;
+ *  - no `UnsortedSegmentSum`, so `tf.gather` has no gradient → permute.ts: the gradient of a
+ *    permutation is a gather with the inverse permutation;
+ *  - `BatchMatMul` with transposeA/transposeB leaves XNNPACK (6-20x slower), and autograd of
+ *    every product uses them → matmul.ts, dense.ts: explicit transposes + plain products.
+ *
+ * How: `tf.customGrad` ops, not kernels registered for wasm. Why: (1) a kernel registered for
+ * 'wasm' replaces the stock one for every caller in the process, and it works at the level of
+ * raw TensorInfos and backend data ids, where a bug corrupts memory rather than failing a
+ * test; (2) kernel registration depends on import order (the wasm package registers its own
+ * kernels when loaded, last one wins with a warning); (3) custom gradients are plain TF.js
+ * ops, so the same code runs and is tested on cpu (`setFastPath('always')`). The cost is that
+ * only calls through this module are fixed, which is the design: models use these ops only.
+ *
+ * The fast path is taken on wasm only (see path.ts); elsewhere these are the plain TF.js ops.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { registerStockGradients } from './gradients.ts';
 
-/** x: [B, in] · kernel: [in, out] (+ bias: [out]) → [B, out]. */
-export function dense(x: tf.Tensor2D, kernel: tf.Tensor2D, bias?: tf.Tensor1D): tf.Tensor2D {
-  const y = tf.matMul(x, kernel) as tf.Tensor2D;
-  return bias ? (tf.add(y, bias) as tf.Tensor2D) : y;
-}
+// tfjs-core alone registers no gradients in Node (see gradients.ts); every model
+// differentiates through these ops, so loading them here makes `tf.grads` work wherever the
+// ops are used.
+await registerStockGradients();
 
-/** a: [M, K] · b: [K, N] → [M, N]; with transposeB, b: [N, K]. */
-export function matMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeB = false): tf.Tensor2D {
-  return tf.matMul(a, b, false, transposeB);
-}
-
-/** x: [B, H, W, Cin], filter: [kh, kw, Cin, Cout] → [B, H', W', Cout] (NHWC, 'same' padding). */
-export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, stride: number): tf.Tensor4D {
-  return tf.conv2d(x, filter, stride, 'same');
-}
-
-/** Columns of x in the order of `perm`: out[:, k] = x[:, perm[k]]. perm: int32 [D]. */
-export function permuteColumns(x: tf.Tensor2D, perm: tf.Tensor1D): tf.Tensor2D {
-  return tf.gather(x, perm, 1) as tf.Tensor2D;
-}
+export { conv2d } from './conv.ts';
+export { type DenseActivation, dense, denseRelu } from './dense.ts';
+export { registerStockGradients, STOCK_GRADIENTS } from './gradients.ts';
+export { matMul } from './matmul.ts';
+export { type FastPathMode, setFastPath, useFastPath } from './path.ts';
+export { inversePermutation, permuteColumns } from './permute.ts';
