@@ -35,7 +35,7 @@ export const adversarial: ExperimentDefinition = {
       seeds: 3,
       steps: 801,
       evalEvery: 100,
-      encoders: { realnvp: { couplings: 10 } },
+      encoders: { realnvp: { couplings: 5 } },
       loop: { warmupSteps: 500 },
     },
     smoke: {
@@ -47,6 +47,6 @@ export const adversarial: ExperimentDefinition = {
     },
   },
   fastRationale:
-    '10 couplings instead of 30, 800 game iterations instead of 4000 (probe every 100) after 500 ' +
+    '5 couplings instead of 30, 800 game iterations instead of 4000 (probe every 100) after 500 ' +
     'warm-up classifier steps; 3 seeds. Same game, same learning rates.',
 };

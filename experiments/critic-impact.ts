@@ -26,8 +26,8 @@ export const criticImpact: ExperimentDefinition = {
   },
   presets: {
     paper: {},
-    fast: { seeds: 3, steps: 4_001, evalEvery: 500 },
+    fast: { seeds: 3, steps: 3_001, evalEvery: 500 },
     smoke: { ...SMOKE_DATA, steps: 3, evalEvery: 2 },
   },
-  fastRationale: '4,000 steps instead of 21,000 (evaluated every 500), 3 seeds. Same models.',
+  fastRationale: '3,000 steps instead of 21,000 (evaluated every 500), 3 seeds. Same models.',
 };

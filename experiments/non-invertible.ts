@@ -32,9 +32,10 @@ export const nonInvertible: ExperimentDefinition = {
   },
   presets: {
     paper: {},
-    fast: { seeds: 3, steps: 4_001, evalEvery: 500 },
+    fast: { seeds: 3, steps: 3_001, evalEvery: 500 },
     smoke: { ...SMOKE_DATA, steps: 3, evalEvery: 2, jacobianSamples: 4 },
   },
   fastRationale:
-    '4,000 steps instead of 21,000 (evaluated every 500), 3 seeds. Same encoder and Jacobian protocol.',
+    '3,000 steps instead of 21,000 (evaluated every 500; each evaluation includes 128 Jacobians, ~30 s), ' +
+    '3 seeds. Same encoder, noise and Jacobian protocol.',
 };
