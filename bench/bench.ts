@@ -59,8 +59,8 @@ function stats(times: number[]): { medianMs: number; minMs: number; maxMs: numbe
 }
 
 /** Times `step` (which must sync, e.g. by reading a scalar) after warm-up. */
-function time(step: () => void, steps = TIMED_STEPS): number[] {
-  for (let i = 0; i < WARMUP_STEPS; i++) step();
+function time(step: () => void, steps = TIMED_STEPS, warmup = WARMUP_STEPS): number[] {
+  for (let i = 0; i < warmup; i++) step();
   const times: number[] = [];
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now();
@@ -330,9 +330,14 @@ async function main() {
     const config = resolveConfig(EXPERIMENTS['non-invertible'], 'paper');
     const mlp = createEncoder('mlp', { inputDim: 392, seed: 1, options: config.encoders.mlp });
     const x = tf.tensor2d(train.x1.subarray(0, 128 * 392), [128, 392]);
-    const times = time(() => {
-      jacobianConditioning(mlp, x);
-    }, 3);
+    // ~30 s each (128 SVDs of 392x392): one warm-up, three timed.
+    const times = time(
+      () => {
+        jacobianConditioning(mlp, x);
+      },
+      3,
+      1,
+    );
     push('jacobian: [392]x5 residual MLP, 128 samples', times, null);
     x.dispose();
     mlp.dispose();
