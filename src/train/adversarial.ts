@@ -14,7 +14,7 @@ import type { BatchStream } from '../data/batches.ts';
 import { dense } from '../ops/index.ts';
 import { Rng } from '../random.ts';
 import type { Encoder } from '../types.ts';
-import { firstNonFinite, NonFiniteError, PendingScalars } from './pending.ts';
+import { firstNonFinite, NonFiniteError, PendingScalars, yieldSometimes } from './pending.ts';
 
 export interface AdversarialArgs {
   encoder: Encoder;
@@ -135,7 +135,10 @@ export async function runAdversarial(args: AdversarialArgs): Promise<Adversarial
 
   let iteration = 0;
   try {
-    for (let w = 0; w < args.warmupSteps; w++) classifierStep().dispose();
+    for (let w = 0; w < args.warmupSteps; w++) {
+      classifierStep().dispose();
+      await yieldSometimes();
+    }
     for (iteration = 0; iteration < args.iterations; iteration++) {
       if (iteration % args.recordEvery === 0) await args.evaluate(iteration, drain());
       if (args.shouldStop?.()) return { status: 'stopped', classifierLoss, encoderLoss };
@@ -143,6 +146,7 @@ export async function runAdversarial(args: AdversarialArgs): Promise<Adversarial
       pendingClassifier.push(classifierStep());
       pendingEncoder.push(encoderStep());
       args.onStep?.(iteration);
+      await yieldSometimes();
     }
     drain();
     return { status: 'ok', classifierLoss, encoderLoss };

@@ -8,7 +8,7 @@ import { type Objective, objectiveLoss } from '../bounds/objective.ts';
 import { type Cov2, sampleIidPairs, sampleNonIidBatch } from '../data/gaussian.ts';
 import { deriveSeed, Rng } from '../random.ts';
 import type { BoundFn, Critic } from '../types.ts';
-import { firstNonFinite, mean, NonFiniteError, PendingScalars } from './pending.ts';
+import { firstNonFinite, mean, NonFiniteError, PendingScalars, yieldSometimes } from './pending.ts';
 
 export interface BoundOnlyArgs {
   critic: Critic;
@@ -85,6 +85,7 @@ export async function runBoundOnly(args: BoundOnlyArgs): Promise<BoundOnlyOutcom
       pending.push(value);
       tf.dispose([x, y]);
       args.onStep?.(step);
+      await yieldSometimes();
     }
     drain();
     return { status: 'ok', estimate };

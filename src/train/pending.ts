@@ -56,3 +56,16 @@ export class NonFiniteError extends Error {
     super(`${what} became non-finite at step ${step}`);
   }
 }
+
+// Training steps are synchronous; without an occasional turn of the event loop a worker could
+// neither send progress nor receive a stop request until the next evaluation.
+const YIELD_EVERY_MS = 250;
+let lastYield = 0;
+
+/** Lets the event loop run (IPC, signals) if it has not for a while. Cheap to call every step. */
+export async function yieldSometimes(): Promise<void> {
+  const now = performance.now();
+  if (now - lastYield < YIELD_EVERY_MS) return;
+  lastYield = now;
+  await new Promise((resolve) => setImmediate(resolve));
+}

@@ -12,7 +12,7 @@ import { type Objective, objectiveLoss } from '../bounds/objective.ts';
 import type { BatchStream } from '../data/batches.ts';
 import { deriveSeed, Rng } from '../random.ts';
 import type { BoundFn, Critic, Encoder } from '../types.ts';
-import { firstNonFinite, mean, NonFiniteError, PendingScalars } from './pending.ts';
+import { firstNonFinite, mean, NonFiniteError, PendingScalars, yieldSometimes } from './pending.ts';
 
 export interface SweepModels {
   g1: Encoder;
@@ -146,6 +146,7 @@ export async function runSweep(args: SweepArgs): Promise<SweepOutcome> {
       tf.dispose([batch.x1, batch.x2, batch.labels]);
       noise?.dispose();
       args.onStep?.(step);
+      await yieldSometimes();
     }
     drain();
     return { status: 'ok', trainBound };

@@ -68,4 +68,43 @@ describe('resume after SIGKILL', () => {
     }
     assert.match(result.stdout, new RegExp(`${finishedBefore.length} skipped`));
   });
+
+  it('Ctrl-C (SIGINT) stops cleanly: exit 130, finished evaluations kept, the rerun completes', async () => {
+    const out = tempDir('mimax-sigint-');
+    const args = [
+      'run',
+      'noniid',
+      '--preset',
+      'smoke',
+      '--steps',
+      '600',
+      '--eval-every',
+      '100',
+      '--out',
+      out,
+      '--jobs',
+      '1',
+      '--no-plots',
+    ];
+    const child = mimaxDetached(args);
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const { records } = readRecords(out);
+      if (records.some((r) => r.evaluations.length >= 2)) break;
+      assert.ok(Date.now() < deadline, 'sweep did not progress');
+      await sleep(100);
+    }
+    process.kill(-child.pid!, 'SIGINT'); // as a terminal's Ctrl-C: the whole process group
+    const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.equal(code, 130);
+    const stopped = readRecords(out).records;
+    assert.ok(stopped.length >= 1);
+    assert.ok(
+      stopped.some((r) => r.status === 'running' && r.evaluations.length >= 2),
+      'evaluations kept',
+    );
+    const result = mimax(args);
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(readRecords(out).records.every((r) => r.status === 'ok'));
+  });
 });
