@@ -148,15 +148,23 @@ export async function executeRun(spec: RunSpec, ctx: ExecuteContext): Promise<Ru
     progress.step = step;
     ctx.onProgress?.(progress);
   };
+  // Every evaluation: appended, shown, and the record saved (at most one interval is lost).
+  const commit: Commit = (evaluation) => {
+    record.evaluations.push(evaluation);
+    progress.accuracy = evaluation.accuracy ?? progress.accuracy;
+    progress.bound = evaluation.trainBound ?? progress.bound;
+    report(evaluation.step);
+    save();
+  };
   save();
   try {
     const loop = spec.config.loop;
     const outcome =
       loop === 'sweep'
-        ? await executeSweep(spec, record, save, progress, report, ctx)
+        ? await executeSweep(spec, record, commit, report, ctx)
         : loop === 'adversarial'
-          ? await executeAdversarial(spec, record, save, progress, report, ctx)
-          : await executeBoundOnly(spec, record, save, progress, report, ctx);
+          ? await executeAdversarial(spec, record, commit, report, ctx)
+          : await executeBoundOnly(spec, record, commit, report, ctx);
     if (outcome.status === 'ok') record.status = 'ok';
     else if (outcome.status === 'failed') {
       record.status = 'failed';
@@ -170,30 +178,32 @@ export async function executeRun(spec: RunSpec, ctx: ExecuteContext): Promise<Ru
   return record;
 }
 
-type Save = () => void;
+type Commit = (evaluation: Evaluation) => void;
 type Report = (step: number) => void;
+
+/** A fresh encoder of the run's cell for view 1 (x1's shape), seeded for `purpose`. */
+function makeEncoder(spec: RunSpec, data: LoadedData, purpose: string): Encoder {
+  const encoder = spec.config.encoder!;
+  return createEncoder(encoder.name, {
+    inputDim: data.train.dim1,
+    inputShape: data.train.halfShape,
+    seed: deriveSeed(spec.seed, purpose),
+    options: encoder.options,
+  });
+}
 
 async function executeSweep(
   spec: RunSpec,
   record: RunRecord,
-  save: Save,
-  progress: Progress,
+  commit: Commit,
   report: Report,
   ctx: ExecuteContext,
 ) {
   const c = spec.config;
   const data = loadData(spec);
-  const encoder = c.encoder!;
   const criticSpec = c.critic!;
-  const makeEncoder = (purpose: string) =>
-    createEncoder(encoder.name, {
-      inputDim: data.train.dim1,
-      inputShape: data.train.halfShape,
-      seed: deriveSeed(spec.seed, purpose),
-      options: encoder.options,
-    });
-  const g1 = makeEncoder('init:g1');
-  const g2 = makeEncoder('init:g2');
+  const g1 = makeEncoder(spec, data, 'init:g1');
+  const g2 = makeEncoder(spec, data, 'init:g2');
   const critic = createCritic(criticSpec.name, {
     dim1: g1.outputDim,
     dim2: g2.outputDim,
@@ -257,12 +267,8 @@ async function executeSweep(
           evaluation.logCondition = jacobianConditioning(g1, x).logCondition;
           x.dispose();
         }
-        record.evaluations.push(evaluation);
         record.traces = { trainBound: { start: 0, every: 1, values: [...trace] } };
-        progress.accuracy = accuracy;
-        progress.bound = trainBound;
-        report(step);
-        save();
+        commit(evaluation);
       },
       onStep: (step) => report(step + 1),
       shouldStop: ctx.shouldStop,
@@ -280,8 +286,7 @@ async function executeSweep(
 async function executeAdversarial(
   spec: RunSpec,
   record: RunRecord,
-  save: Save,
-  progress: Progress,
+  commit: Commit,
   report: Report,
   ctx: ExecuteContext,
 ) {
@@ -293,12 +298,7 @@ async function executeAdversarial(
     encoderLearningRate: number;
   };
   const data = loadData(spec);
-  const encoder = createEncoder(c.encoder!.name, {
-    inputDim: data.train.dim1,
-    inputShape: data.train.halfShape,
-    seed: deriveSeed(spec.seed, 'init:g1'),
-    options: c.encoder!.options,
-  });
+  const encoder = makeEncoder(spec, data, 'init:g1');
   const stream = new BatchStream(data.train, c.batchSize, deriveSeed(spec.seed, 'data'));
   const started = performance.now();
   try {
@@ -315,7 +315,7 @@ async function executeAdversarial(
       initSeed: deriveSeed(spec.seed, 'init:classifier'),
       evaluate: async (iteration, losses) => {
         const { accuracy } = probe(encoder, data, spec, iteration);
-        record.evaluations.push({
+        commit({
           step: iteration,
           trainBound: null,
           testBound: null,
@@ -324,9 +324,6 @@ async function executeAdversarial(
           ...(losses.classifierLoss === null ? {} : { classifierLoss: losses.classifierLoss }),
           ...(losses.encoderLoss === null ? {} : { encoderLoss: losses.encoderLoss }),
         });
-        progress.accuracy = accuracy;
-        report(iteration);
-        save();
       },
       onStep: (iteration) => report(iteration + 1),
       shouldStop: ctx.shouldStop,
@@ -345,8 +342,7 @@ async function executeAdversarial(
 async function executeBoundOnly(
   spec: RunSpec,
   record: RunRecord,
-  save: Save,
-  progress: Progress,
+  commit: Commit,
   report: Report,
   ctx: ExecuteContext,
 ) {
@@ -375,16 +371,13 @@ async function executeBoundOnly(
       dataSeed: deriveSeed(spec.seed, 'data'),
       evaluate: async (step, trainBound, trace) => {
         record.traces = { estimate: { start: 0, every: 1, values: [...trace] } };
-        record.evaluations.push({
+        commit({
           step,
           trainBound,
           testBound: null,
           accuracy: null,
           seconds: (performance.now() - started) / 1000,
         });
-        progress.bound = trainBound;
-        report(step);
-        save();
       },
       onStep: (step) => report(step + 1),
       shouldStop: ctx.shouldStop,

@@ -35,14 +35,18 @@ export function createProgress(stream: NodeJS.WriteStream, intervalSeconds = 30)
   let done = 0;
   let total = 0;
   const sweepStarted = Date.now();
+  // A worker's current run; a new run id restarts its clock (for the ETA).
+  const track = (worker: number, progress: Progress) => {
+    const entry = active.get(worker);
+    if (!entry || entry.progress.id !== progress.id)
+      active.set(worker, { progress, started: Date.now() });
+    else entry.progress = progress;
+  };
   if (!stream.isTTY) {
     let lastPrint = 0;
     return {
       update(worker, progress) {
-        const entry = active.get(worker);
-        if (!entry || entry.progress.id !== progress.id)
-          active.set(worker, { progress, started: Date.now() });
-        else entry.progress = progress;
+        track(worker, progress);
         const now = Date.now();
         if (now - lastPrint >= intervalSeconds * 1000) {
           lastPrint = now;
@@ -85,10 +89,7 @@ export function createProgress(stream: NodeJS.WriteStream, intervalSeconds = 30)
   const timer = setInterval(draw, 500);
   return {
     update(worker, progress) {
-      const entry = active.get(worker);
-      if (!entry || entry.progress.id !== progress.id)
-        active.set(worker, { progress, started: Date.now() });
-      else entry.progress = progress;
+      track(worker, progress);
     },
     finished(worker, line) {
       active.delete(worker);
