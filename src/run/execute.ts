@@ -157,14 +157,15 @@ export async function executeRun(spec: RunSpec, ctx: ExecuteContext): Promise<Ru
     save();
   };
   save();
+  const scope: RunScope = { spec, record, commit, report, ctx };
   try {
     const loop = spec.config.loop;
     const outcome =
       loop === 'sweep'
-        ? await executeSweep(spec, record, commit, report, ctx)
+        ? await executeSweep(scope)
         : loop === 'adversarial'
-          ? await executeAdversarial(spec, record, commit, report, ctx)
-          : await executeBoundOnly(spec, record, commit, report, ctx);
+          ? await executeAdversarial(scope)
+          : await executeBoundOnly(scope);
     if (outcome.status === 'ok') record.status = 'ok';
     else if (outcome.status === 'failed') {
       record.status = 'failed';
@@ -181,6 +182,15 @@ export async function executeRun(spec: RunSpec, ctx: ExecuteContext): Promise<Ru
 type Commit = (evaluation: Evaluation) => void;
 type Report = (step: number) => void;
 
+/** What a loop executor needs: its run, the record it fills, and how to commit and report. */
+interface RunScope {
+  spec: RunSpec;
+  record: RunRecord;
+  commit: Commit;
+  report: Report;
+  ctx: ExecuteContext;
+}
+
 /** A fresh encoder of the run's cell for view 1 (x1's shape), seeded for `purpose`. */
 function makeEncoder(spec: RunSpec, data: LoadedData, purpose: string): Encoder {
   const encoder = spec.config.encoder!;
@@ -192,13 +202,7 @@ function makeEncoder(spec: RunSpec, data: LoadedData, purpose: string): Encoder 
   });
 }
 
-async function executeSweep(
-  spec: RunSpec,
-  record: RunRecord,
-  commit: Commit,
-  report: Report,
-  ctx: ExecuteContext,
-) {
+async function executeSweep({ spec, record, commit, report, ctx }: RunScope) {
   const c = spec.config;
   const data = loadData(spec);
   const criticSpec = c.critic!;
@@ -283,13 +287,7 @@ async function executeSweep(
   }
 }
 
-async function executeAdversarial(
-  spec: RunSpec,
-  record: RunRecord,
-  commit: Commit,
-  report: Report,
-  ctx: ExecuteContext,
-) {
+async function executeAdversarial({ spec, record, commit, report, ctx }: RunScope) {
   const c = spec.config;
   const options = c.loopOptions as {
     warmupSteps: number;
@@ -339,13 +337,7 @@ async function executeAdversarial(
   }
 }
 
-async function executeBoundOnly(
-  spec: RunSpec,
-  record: RunRecord,
-  commit: Commit,
-  report: Report,
-  ctx: ExecuteContext,
-) {
+async function executeBoundOnly({ spec, record, commit, report, ctx }: RunScope) {
   const c = spec.config;
   const options = c.loopOptions as { covZ: Cov2; covEps: Cov2 };
   const critic = createCritic(c.critic!.name, {

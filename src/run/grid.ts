@@ -15,21 +15,24 @@ import {
   type PresetName,
 } from './experiment.ts';
 
+/** Experiment-config fields every run keeps as they are. */
+type SharedField =
+  | 'dataset'
+  | 'dataDir'
+  | 'trainLimit'
+  | 'testLimit'
+  | 'steps'
+  | 'evalEvery'
+  | 'batchSize'
+  | 'learningRate'
+  | 'noiseSigma'
+  | 'probe'
+  | 'jacobianSamples';
+
 /** The config of one run: the experiment config with the grid collapsed to its cell. */
-export interface RunConfig {
+export interface RunConfig extends Pick<ExperimentConfig, SharedField> {
   [key: string]: Json;
   loop: LoopKind;
-  dataset: string;
-  dataDir: string | null;
-  trainLimit: number | null;
-  testLimit: number | null;
-  steps: number;
-  evalEvery: number;
-  batchSize: number;
-  learningRate: number;
-  noiseSigma: number;
-  probe: Options;
-  jacobianSamples: number;
   encoder: { name: string; options: Options } | null;
   critic: { name: string; options: Options } | null;
   bound: string | null;
