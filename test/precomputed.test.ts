@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { EXPERIMENTS } from '../experiments/index.ts';
 import { loadResultSet } from '../src/results/source.ts';
-import { tempDir } from './helpers.ts';
 import { mimax } from './cli/helpers.ts';
+import { tempDir } from './helpers.ts';
 
 const MANIFEST = 'precomputed/manifest.json';
 const present = existsSync(MANIFEST);
@@ -42,7 +42,10 @@ describe('precomputed results', { skip: !present && 'no precomputed/manifest.jso
       const runs = set.frames.runs.objects() as { status: string; seed: number }[];
       assert.equal(runs.length, entry.runs.requested);
       assert.equal(runs.filter((r) => r.status === 'ok').length, entry.runs.ok);
-      assert.deepEqual([...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b), entry.seeds);
+      assert.deepEqual(
+        [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b),
+        entry.seeds,
+      );
       assert.ok(entry.seeds.length >= 3, 'at least 3 seeds');
       assert.match(entry.command, new RegExp(`mimax run ${id} --preset ${entry.preset}`));
     });
