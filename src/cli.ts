@@ -124,7 +124,7 @@ async function run(experiment: string, flags: RunFlags): Promise<number> {
   const out = resolve(flags.out);
   console.error(
     `mimax run ${definition.id} (${definition.paper}) preset ${preset}: ${runs.length} runs` +
-      `${flags.shard ? ` (shard ${flags.shard})` : ''}, ${Math.min(flags.jobs, runs.length)} jobs, backend ${backend.summary}`,
+      `${flags.shard ? ` (shard ${flags.shard})` : ''}, ${Math.min(flags.jobs, runs.length)} job(s), backend ${backend.summary}`,
   );
   console.error(`results: ${out}`);
   const { runPool } = await import('./run/runner.ts');

@@ -128,7 +128,7 @@ function conditionFigure(bound: string, paperRef: string): FigureDef {
       return chart({
         title,
         subtitle: [
-          `${paperRef} · preset ${meta.preset} · ${meta.seeds.length} seeds · backend ${meta.backend}`,
+          `${paperRef} · preset ${meta.preset} · ${meta.seeds.length} seed${meta.seeds.length === 1 ? '' : 's'} · backend ${meta.backend}`,
           'bands: min–max, 20–80th, 40–60th percentile; line: median',
           `pooled over ${seeds} ok runs × samples (n = ${samples} at the last step)`,
         ],

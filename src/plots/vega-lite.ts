@@ -128,7 +128,7 @@ export function caption(
   what = 'mean ± 1 sd over seeds',
 ): string[] {
   const lines = [
-    `${paperRef} · preset ${meta.preset} · ${meta.seeds.length} seeds · backend ${meta.backend}`,
+    `${paperRef} · preset ${meta.preset} · ${meta.seeds.length} seed${meta.seeds.length === 1 ? '' : 's'} · backend ${meta.backend}`,
   ];
   let fewest: DataRow | null = null;
   for (const row of summary) {
