@@ -1,0 +1,94 @@
+/**
+ * Prints the numbers behind the README's findings from precomputed/ (or --from DIR): per cell,
+ * accuracy and bounds at the first and last evaluation (mean ± sd over ok seeds, n), Jacobian
+ * log-condition percentiles at the last step, and the noniid estimates' final smoothed values.
+ *
+ *   node --import tsx scripts/findings.ts [EXPERIMENT ...] [--from precomputed]
+ */
+import { conditionPercentiles, summarize } from '../src/results/frames.ts';
+import { listExperiments, loadResultSet } from '../src/results/source.ts';
+
+const args = process.argv.slice(2);
+const fromIndex = args.indexOf('--from');
+const from = fromIndex >= 0 ? args[fromIndex + 1] : 'precomputed';
+const named = args.filter((a, i) => !a.startsWith('--') && i !== fromIndex + 1);
+type Row = Record<string, string | number | null>;
+
+const fmt = (mean: unknown, sd: unknown) =>
+  typeof mean === 'number'
+    ? `${mean.toFixed(3)}${typeof sd === 'number' ? ` ± ${sd.toFixed(3)}` : ''}`
+    : '-';
+const cellOf = (d: Row) =>
+  ['encoder', 'critic', 'bound', 'target', 'sampling']
+    .map((k) => d[k])
+    .filter((v) => v !== null && v !== undefined && v !== '')
+    .map((v, i) => (i === 3 && typeof v === 'number' ? `t${v}` : String(v)))
+    .join('.');
+
+for (const experiment of named.length ? named : listExperiments(from)) {
+  const { frames, manifest } = loadResultSet(from, experiment);
+  console.log(
+    `\n## ${experiment} (preset ${manifest.preset}, seeds ${manifest.seeds.join(',')}, runs ok ${manifest.runs.ok}/${manifest.runs.requested})`,
+  );
+  const by = ['encoder', 'critic', 'bound', 'target', 'sampling'];
+  const columns = ['accuracy', 'testBound', 'trainBound'] as const;
+  const summaries = Object.fromEntries(
+    columns.map((c) => [
+      c,
+      summarize(frames.evaluations, frames.runs, c, { by }).objects() as Row[],
+    ]),
+  );
+  const cells = [...new Set(summaries.trainBound.map(cellOf))];
+  console.log(
+    '| cell | step | accuracy | test bound | train bound | n |\n|---|---:|---:|---:|---:|---:|',
+  );
+  for (const cell of cells) {
+    const rows = summaries.trainBound.filter((d) => cellOf(d) === cell);
+    const steps = [
+      ...new Set(
+        [...summaries.accuracy, ...summaries.testBound, ...rows]
+          .filter((d) => cellOf(d) === cell)
+          .map((d) => d.step as number),
+      ),
+    ].sort((a, b) => a - b);
+    for (const step of [steps[0], steps.at(-1)]) {
+      const at = (c: (typeof columns)[number]) =>
+        summaries[c].find((d) => cellOf(d) === cell && d.step === step);
+      const a = at('accuracy');
+      const t = at('testBound');
+      const tr = at('trainBound');
+      console.log(
+        `| ${cell} | ${step} | ${fmt(a?.mean, a?.sd)} | ${fmt(t?.mean, t?.sd)} | ${fmt(tr?.mean, tr?.sd)} | ${a?.n ?? tr?.n ?? '-'} |`,
+      );
+    }
+  }
+  if (frames.conditions.numRows() > 0) {
+    const p = conditionPercentiles(frames.conditions, frames.runs).objects() as Row[];
+    console.log(
+      '\nlog(σ_max/σ_min) percentiles (pooled over seeds × samples):\n| bound | step | min | p20 | p40 | p60 | p80 | max |\n|---|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const bound of [...new Set(p.map((d) => d.bound))]) {
+      const rows = p.filter((d) => d.bound === bound);
+      for (const d of [rows[0], rows.at(-1)!]) {
+        console.log(
+          `| ${bound} | ${d.step} | ${['min', 'p20', 'p40', 'p60', 'p80', 'max'].map((k) => (d[k] as number).toFixed(2)).join(' | ')} |`,
+        );
+      }
+    }
+  }
+  if (frames.traces.numRows() > 0 && experiment === 'noniid') {
+    const traces = frames.traces.objects() as Row[];
+    const steps = [...new Set(traces.map((d) => d.step as number))].sort((a, b) => a - b);
+    const tail = new Set(steps.slice(-Math.max(1, Math.floor(steps.length / 5)))); // last 20% of training
+    console.log(
+      `\nnoniid: mean estimate over the last 20% of steps (true MI ${manifest.constants.trueMI?.toFixed(4)} nats):`,
+    );
+    for (const cell of [...new Set(traces.map(cellOf))]) {
+      const values = traces
+        .filter((d) => cellOf(d) === cell && tail.has(d.step as number))
+        .map((d) => d.value as number);
+      const mean = values.reduce((x, y) => x + y, 0) / values.length;
+      console.log(`- ${cell}: ${mean.toFixed(4)} (${values.length} values)`);
+    }
+  }
+}
