@@ -11,7 +11,9 @@ import { listExperiments, loadResultSet } from '../src/results/source.ts';
 const args = process.argv.slice(2);
 const fromIndex = args.indexOf('--from');
 const from = fromIndex >= 0 ? args[fromIndex + 1] : 'precomputed';
-const named = args.filter((a, i) => !a.startsWith('--') && i !== fromIndex + 1);
+const named = args.filter(
+  (a, i) => !a.startsWith('--') && !(fromIndex >= 0 && i === fromIndex + 1),
+);
 type Row = Record<string, string | number | null>;
 
 const fmt = (mean: unknown, sd: unknown) =>
