@@ -17,15 +17,20 @@ export type ColumnSpec = Readonly<Record<string, ColumnType>>;
 /** The cell fields, in order; `null` where a field does not apply to an experiment. */
 export const CELL_COLUMNS = ['encoder', 'critic', 'bound', 'target', 'sampling'] as const;
 
-/** One row per record × evaluation. */
-export const EVALUATION_COLUMNS = {
-  experiment: 'string',
-  preset: 'string',
+/** Types of the cell columns (same order as {@link CELL_COLUMNS}). */
+const CELL_SPEC = {
   encoder: 'string',
   critic: 'string',
   bound: 'string',
   target: 'number',
   sampling: 'string',
+} as const satisfies ColumnSpec;
+
+/** One row per record × evaluation. */
+export const EVALUATION_COLUMNS = {
+  experiment: 'string',
+  preset: 'string',
+  ...CELL_SPEC,
   seed: 'number',
   status: 'string',
   step: 'number',
@@ -52,11 +57,7 @@ export const CONDITION_COLUMNS = {
 /** One row per record × trace × (possibly downsampled) step. */
 export const TRACE_COLUMNS = {
   experiment: 'string',
-  encoder: 'string',
-  critic: 'string',
-  bound: 'string',
-  target: 'number',
-  sampling: 'string',
+  ...CELL_SPEC,
   seed: 'number',
   step: 'number',
   series: 'string',
@@ -68,11 +69,7 @@ export const RUN_COLUMNS = {
   id: 'string',
   experiment: 'string',
   preset: 'string',
-  encoder: 'string',
-  critic: 'string',
-  bound: 'string',
-  target: 'number',
-  sampling: 'string',
+  ...CELL_SPEC,
   seed: 'number',
   status: 'string',
   error: 'string',

@@ -5,9 +5,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunRecord } from '../../src/results/schema.ts';
 import { readRecords } from '../../src/results/store.ts';
 import { tempDir } from '../helpers.ts';
 import { mimax, mimaxDetached } from './helpers.ts';
+
+/** Polls the records in `out` until `ready` holds (2 min at most). */
+async function waitForRecords(
+  out: string,
+  ready: (records: RunRecord[]) => boolean,
+): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!ready(readRecords(out).records)) {
+    assert.ok(Date.now() < deadline, 'sweep did not progress');
+    await sleep(100);
+  }
+}
 
 describe('resume after SIGKILL', () => {
   it('restarts unfinished runs, skips finished ones, loses nothing', async () => {
@@ -30,17 +43,12 @@ describe('resume after SIGKILL', () => {
     ];
     const child = mimaxDetached(args);
     // Wait until one run has finished and another has started.
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const { records } = readRecords(out);
-      if (
+    await waitForRecords(
+      out,
+      (records) =>
         records.some((r) => r.status === 'ok') &&
-        records.some((r) => r.status === 'running' && r.evaluations.length >= 1)
-      )
-        break;
-      assert.ok(Date.now() < deadline, 'sweep did not progress');
-      await sleep(100);
-    }
+        records.some((r) => r.status === 'running' && r.evaluations.length >= 1),
+    );
     process.kill(-child.pid!, 'SIGKILL');
     await new Promise((resolve) => child.on('exit', resolve));
     const before = readRecords(out).records;
@@ -87,13 +95,7 @@ describe('resume after SIGKILL', () => {
       '--no-plots',
     ];
     const child = mimaxDetached(args);
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const { records } = readRecords(out);
-      if (records.some((r) => r.evaluations.length >= 2)) break;
-      assert.ok(Date.now() < deadline, 'sweep did not progress');
-      await sleep(100);
-    }
+    await waitForRecords(out, (records) => records.some((r) => r.evaluations.length >= 2));
     process.kill(-child.pid!, 'SIGINT'); // as a terminal's Ctrl-C: the whole process group
     const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c)));
     assert.equal(code, 130);
