@@ -129,8 +129,10 @@ async function run(experiment: string, flags: RunFlags): Promise<number> {
   console.error(`results: ${out}`);
   const { runPool } = await import('./run/runner.ts');
   const controller = new AbortController();
+  // Ctrl-C, or SIGTERM (e.g. a Slurm time limit): stop cleanly, keeping finished evaluations.
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
   let summary: Awaited<ReturnType<typeof runPool>>;
   try {
     summary = await runPool({
@@ -144,6 +146,7 @@ async function run(experiment: string, flags: RunFlags): Promise<number> {
     });
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
   for (const c of summary.corrupt) console.error(`corrupt record (rerun): ${c.path}: ${c.error}`);
   const { readRecords } = await import('./results/store.ts');

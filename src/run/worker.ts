@@ -30,6 +30,9 @@ function send(message: unknown): void {
 process.on('SIGINT', () => {
   stopping = true;
 });
+// A parent that died (killed, or its terminal closed) leaves no one to report to: exit. The
+// record on disk holds every finished evaluation; the next invocation reruns the run.
+process.on('disconnect', () => process.exit(1));
 
 process.on('message', async (message: Message) => {
   try {
