@@ -80,6 +80,16 @@ export interface ProbeOptions {
    * matmuls large.
    */
   encodeBatchSize?: number;
+  /**
+   * A code feature whose train range (max − min) is at most this is treated as constant by the
+   * min-max scaling (scale 1, so it becomes all zeros) instead of being stretched to [0, 1].
+   * Default 0: only exactly constant features, as the scikit-learn of the Colab (2019,
+   * `scale == 0`). Today's scikit-learn (`_handle_zeros_in_scale`: scale < 10·eps of the dtype)
+   * corresponds to 1.19e-6 for float32 codes. It matters for flows started near the identity:
+   * always-zero pixels get ~1e-9 shifts that scaling stretches into full-range features
+   * (`scripts/probe-at-init.ts` measures it).
+   */
+  constantRange?: number;
 }
 
 /** Defaults of {@link ProbeOptions}. */
@@ -90,6 +100,7 @@ export const PROBE_DEFAULTS: Required<ProbeOptions> = {
   maxIterations: 500,
   memory: 10,
   encodeBatchSize: 1000,
+  constantRange: 0, // Colab's scikit-learn: only exactly constant features
 };
 
 export interface ProbeResult {
@@ -172,6 +183,7 @@ export function encodeAll(
 }
 
 const INTEGER_OPTIONS = new Set(['maxIterations', 'memory', 'encodeBatchSize']);
+const ZERO_OPTIONS = new Set(['constantRange']);
 
 /**
  * Defaults overridden by `options`. Options often come from JSON experiment configs, so an
@@ -186,13 +198,18 @@ export function resolveProbeOptions(options: ProbeOptions = {}): Required<ProbeO
       );
     }
     if (value === undefined) continue;
+    const mayBeZero = ZERO_OPTIONS.has(key);
     const ok =
       typeof value === 'number' &&
       Number.isFinite(value) &&
-      value > 0 &&
+      (value > 0 || (mayBeZero && value === 0)) &&
       (!INTEGER_OPTIONS.has(key) || Number.isInteger(value));
     if (!ok) {
-      const want = INTEGER_OPTIONS.has(key) ? 'a positive integer' : 'a positive number';
+      const want = INTEGER_OPTIONS.has(key)
+        ? 'a positive integer'
+        : mayBeZero
+          ? 'a number ≥ 0'
+          : 'a positive number';
       throw new UserError(`probe: option ${key} must be ${want}, got ${JSON.stringify(value)}`);
     }
     out[key as keyof ProbeOptions] = value;
@@ -247,7 +264,8 @@ export function linearProbe(
     const min = tf.min(codesTrain, 0); // [D]
     const rawRange = tf.sub(tf.max(codesTrain, 0), min); // [D]
     // sklearn MinMaxScaler: a constant feature gets scale 1 (it becomes all zeros).
-    const range = tf.where(tf.equal(rawRange, 0), tf.onesLike(rawRange), rawRange); // [D]
+    const constant = tf.lessEqual(rawRange, opts.constantRange); // [D] bool
+    const range = tf.where(constant, tf.onesLike(rawRange), rawRange); // [D]
     const sTrain = tf.div(tf.sub(codesTrain, min), range) as tf.Tensor2D; // [n, D]
     const sTest = tf.div(tf.sub(codesTest, min), range) as tf.Tensor2D; // [m, D]
     const mean = tf.mean(sTrain, 0) as tf.Tensor1D; // [D]

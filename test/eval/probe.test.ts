@@ -165,6 +165,36 @@ describe('linearProbe', () => {
     }
   });
 
+  it('stretches a tiny-range feature unless constantRange says it is constant', () => {
+    // Two classes told apart only by a feature of range 1e-9 (like an always-zero pixel shifted
+    // by a flow near the identity); the other feature is pure noise. Min-max scaling stretches
+    // the tiny feature to [0, 1], so by default (the Colab's exact-zero rule) the probe separates
+    // the classes; with constantRange 1e-6 (today's sklearn on float32) the feature is constant
+    // and the probe is at chance.
+    const split = (n: number, seed: number): ProbeSplit => {
+      const rng = new Rng(seed);
+      const x = new Float32Array(n * 2);
+      const labels = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        labels[i] = i % 2;
+        x[i * 2] = labels[i] * 1e-9;
+        x[i * 2 + 1] = rng.normal();
+      }
+      return { x, labels };
+    };
+    const train = split(400, 21);
+    const test = split(200, 22);
+    assert.equal(linearProbe(null, train, test).accuracy, 1);
+    const constant = linearProbe(null, train, test, { constantRange: 1e-6 });
+    assert.ok(constant.accuracy < 0.65, `accuracy ${constant.accuracy}`);
+    // Feature 0's weights ([D, K] row-major: entries 0 and 1) stay tiny: it is left at 1e-9.
+    assert.ok(Math.abs(constant.weights[0]) < 1e-3 && Math.abs(constant.weights[1]) < 1e-3);
+    assert.throws(
+      () => linearProbe(null, train, test, { constantRange: -1 }),
+      /constantRange must be a number ≥ 0/,
+    );
+  });
+
   it("never changes the encoder's variables and leaks no tensor", () => {
     const encoder = tanhEncoder(6, 4, 9);
     const train = blobs(500, 6, 3, 10);
