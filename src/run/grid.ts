@@ -167,6 +167,11 @@ export function resolveConfig(
 
 /** The grid maps: entries merge by name, new names add a cell axis value, null removes one. */
 const GRID_MAPS = ['encoders', 'critics'] as const;
+/**
+ * Option maps whose defaults live with their owner (the probe's in `src/eval/probe.ts`, which
+ * loads TF.js): merged field by field here, keys and values checked by `validateGrid`.
+ */
+const OWNED_OPTIONS = ['probe'] as const;
 
 function applyOverride(
   config: ExperimentConfig,
@@ -186,7 +191,25 @@ function applyOverride(
     grids[key] = value as Options;
     delete rest[key];
   }
+  const owned: Partial<Record<(typeof OWNED_OPTIONS)[number], Options>> = {};
+  for (const key of OWNED_OPTIONS) {
+    if (!(key in rest)) continue;
+    const value = rest[key];
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new UserError(
+        `${context}: option '${key}' must be an object of options, got ${JSON.stringify(value)}`,
+      );
+    }
+    owned[key] = value as Options;
+    delete rest[key];
+  }
   const out = resolveOptions(config, rest, context);
+  for (const [key, options] of Object.entries(owned) as [
+    (typeof OWNED_OPTIONS)[number],
+    Options,
+  ][]) {
+    out[key] = { ...out[key], ...options };
+  }
   for (const [key, entries] of Object.entries(grids) as [(typeof GRID_MAPS)[number], Options][]) {
     const merged: { [name: string]: Options } = { ...out[key] };
     for (const [name, options] of Object.entries(entries)) {

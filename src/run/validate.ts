@@ -5,6 +5,7 @@
 import { boundRegistry } from '../bounds/index.ts';
 import { criticRegistry } from '../critics/index.ts';
 import { encoderRegistry } from '../encoders/index.ts';
+import { type ProbeOptions, resolveProbeOptions } from '../eval/probe.ts';
 import { resolveOptions } from '../options.ts';
 import { UserError } from '../types.ts';
 import type { ExperimentConfig, ExperimentDefinition } from './experiment.ts';
@@ -15,6 +16,12 @@ export function validateGrid(definition: ExperimentDefinition, config: Experimen
   }
   for (const [name, options] of Object.entries(config.critics)) {
     resolveOptions(criticRegistry.get(name).defaults, options, `critic '${name}'`);
+  }
+  try {
+    resolveProbeOptions(config.probe as ProbeOptions);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    throw new UserError(`experiment '${definition.id}' ${error.message}`);
   }
   if (definition.loop !== 'adversarial') for (const name of config.bounds) boundRegistry.get(name);
   const needs = {

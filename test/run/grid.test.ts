@@ -116,6 +116,29 @@ describe('config overrides', () => {
     assert.deepEqual(config.critics.separable, { hidden: [8] });
   });
 
+  it('probe options merge field by field and are checked against the probe defaults', () => {
+    const config = resolveConfig(e, 'smoke', [
+      parseSet('probe.constantRange=1.19e-6'),
+      parseSet('probe.C=1'),
+    ]);
+    assert.deepEqual(config.probe, { constantRange: 1.19e-6, C: 1 });
+    validateGrid(e, config);
+    // The default stays {} so configs (and their hashes) of existing records are unchanged.
+    assert.deepEqual(resolveConfig(e, 'smoke').probe, {});
+    assert.throws(
+      () => validateGrid(e, resolveConfig(e, 'smoke', [parseSet('probe.constantRange=-1')])),
+      /probe: option constantRange must be a number ≥ 0, got -1/,
+    );
+    assert.throws(
+      () => validateGrid(e, resolveConfig(e, 'smoke', [parseSet('probe.foo=1')])),
+      /probe: unknown option 'foo'; valid options: .*constantRange/,
+    );
+    assert.throws(
+      () => resolveConfig(e, 'smoke', [parseSet('probe=3')]),
+      /option 'probe' must be an object of options, got 3/,
+    );
+  });
+
   it('an unknown key or a wrong type names the field', () => {
     assert.throws(
       () => resolveConfig(e, 'smoke', [parseSet('stepz=5')]),
