@@ -6,7 +6,25 @@ import { existsSync } from 'node:fs';
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
+import { isBold, textWidth } from './text-width.ts';
 import type { VlSpec } from './vega-lite.ts';
+
+// Vega sizes titles, legends and axes by text width; in Node it has no canvas and guesses 0.8 em
+// per character. Measure with the PNG font's own widths instead (Vega's documented hook for a
+// user-defined `textMetrics.width`, as vl-convert uses).
+const metrics = (
+  vega as unknown as { textMetrics: { width: (item: object, text: unknown) => number } }
+).textMetrics;
+metrics.width = (item, text) => {
+  const { fontSize, fontWeight, limit } = item as {
+    fontSize?: number;
+    fontWeight?: unknown;
+    limit?: number;
+  };
+  const size = fontSize != null ? +fontSize || 0 : 11; // Vega's default font size
+  const width = textWidth(text == null ? '' : `${text}`.trim(), size, isBold(fontWeight));
+  return limit && limit > 0 ? Math.min(width, limit) : width; // Vega truncates at `limit`
+};
 
 /** Compiles a Vega-Lite spec to a Vega spec (throws on an invalid spec). */
 export function compileSpec(spec: VlSpec): vega.Spec {

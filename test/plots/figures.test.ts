@@ -5,6 +5,7 @@ import { Resvg } from '@resvg/resvg-js';
 import { FIGURES, figureIds, getFigure } from '../../src/plots/figures.ts';
 import { label, targetLabel } from '../../src/plots/labels.ts';
 import { compileSpec, renderSvg, resvgOptions } from '../../src/plots/render.ts';
+import { isBold, textWidth } from '../../src/plots/text-width.ts';
 import { framesFromRecords } from '../../src/results/io.ts';
 import { UserError } from '../../src/types.ts';
 
@@ -83,4 +84,24 @@ test('PNG rendering draws text with a real font', () => {
   let dark = 0;
   for (let i = 0; i < pixels.length; i += 4) if (pixels[i] < 128) dark++;
   assert.ok(dark > 50, `only ${dark} dark pixels: no font loaded?`);
+});
+
+test('text widths are DejaVu Sans advances, not Vega’s 0.8 em guess', () => {
+  // Independent reference: DejaVu Sans has 2048 units per em; every digit advances 1303 units
+  // (regular) and 1425 (bold), e.g. `fc-query`/fontTools: font['hmtx']['zero'] == (1303, 0).
+  assert.ok(Math.abs(textWidth('0123456789', 10) - (10 * 10 * 1303) / 2048) < 0.05);
+  assert.ok(Math.abs(textWidth('0123456789', 10, true) - (10 * 10 * 1425) / 2048) < 0.05);
+  assert.ok(isBold('bold') && isBold(700) && isBold('600') && !isBold('normal') && !isBold(400));
+});
+
+test('a figure is as wide as its content: no room reserved for over-estimated text', async () => {
+  const set = sets.get('adversarial')!;
+  const spec = getFigure('adversarial', 'accuracy').build(set.frames, set.manifest);
+  const svg = await renderSvg(spec);
+  const width = Number(svg.match(/<svg[^>]* width="(\d+)"/)![1]);
+  const title = String((spec['title'] as { text: string }).text);
+  // The bold 13 px title (Vega-Lite's default) is the widest line; Vega's estimate (0.8 em per char) made the figure
+  // ~200 px wider than it.
+  const titleWidth = textWidth(title, 13, true);
+  assert.ok(width >= titleWidth - 1 && width < titleWidth + 40, `${width} vs ${titleWidth}`);
 });
