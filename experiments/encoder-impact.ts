@@ -30,7 +30,7 @@ export const encoderImpact: ExperimentDefinition = {
   },
   fastRationale:
     '600 steps instead of 21,000 (evaluated every 200), 3 seeds. Still the slowest fast preset ' +
-    '(~75 min projected with --jobs 2 on 2 cores): a ConvNet step costs ~0.74 s on wasm (conv ' +
+    '(101 min measured with --jobs 2 on 2 cores): a ConvNet step costs ~0.74 s on wasm (conv ' +
     'gradients by im2col at ~42% of a large matmul; PyTorch on one core: 71 ms), and each ' +
     'evaluation encodes 70k images. Whether t = 4 is reached this early is reported, not assumed.',
 };
