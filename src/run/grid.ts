@@ -173,6 +173,24 @@ const GRID_MAPS = ['encoders', 'critics'] as const;
  */
 const OWNED_OPTIONS = ['probe'] as const;
 
+/** Removes `key` from `rest` and returns its value, which must be a plain object (`what`). */
+function takeObject(
+  rest: Options,
+  key: string,
+  what: string,
+  context: string,
+): Options | undefined {
+  if (!(key in rest)) return undefined;
+  const value = rest[key];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UserError(
+      `${context}: option '${key}' must be ${what}, got ${JSON.stringify(value)}`,
+    );
+  }
+  delete rest[key];
+  return value as Options;
+}
+
 function applyOverride(
   config: ExperimentConfig,
   override: Options,
@@ -181,27 +199,13 @@ function applyOverride(
   const rest: Options = { ...override };
   const grids: Partial<Record<(typeof GRID_MAPS)[number], Options>> = {};
   for (const key of GRID_MAPS) {
-    if (!(key in rest)) continue;
-    const value = rest[key];
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new UserError(
-        `${context}: option '${key}' must be an object of name → options, got ${JSON.stringify(value)}`,
-      );
-    }
-    grids[key] = value as Options;
-    delete rest[key];
+    const value = takeObject(rest, key, 'an object of name → options', context);
+    if (value) grids[key] = value;
   }
   const owned: Partial<Record<(typeof OWNED_OPTIONS)[number], Options>> = {};
   for (const key of OWNED_OPTIONS) {
-    if (!(key in rest)) continue;
-    const value = rest[key];
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new UserError(
-        `${context}: option '${key}' must be an object of options, got ${JSON.stringify(value)}`,
-      );
-    }
-    owned[key] = value as Options;
-    delete rest[key];
+    const value = takeObject(rest, key, 'an object of options', context);
+    if (value) owned[key] = value;
   }
   const out = resolveOptions(config, rest, context);
   for (const [key, options] of Object.entries(owned) as [
