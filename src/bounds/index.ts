@@ -16,10 +16,14 @@
  */
 import { Registry, type RegistryEntry } from '../registry.ts';
 import type { BoundFn } from '../types.ts';
+import { dv } from './dv.ts';
 import { infonce } from './infonce.ts';
 import { nwj, tuba } from './tuba.ts';
 
+export { dv, smile } from './dv.ts';
 export { diagonal, infonce } from './infonce.ts';
+export { interpolated, logLeaveOneOutMeanExp } from './interpolated.ts';
+export { jsObjective } from './js.ts';
 export { describeObjective, type Objective, objectiveLoss } from './objective.ts';
 export { logMeanExpOffDiagonal, nwj, tuba } from './tuba.ts';
 
@@ -42,6 +46,11 @@ boundRegistry.register('nwj', {
 boundRegistry.register('tuba', {
   description: 'TUBA without baseline: 1 + mean(diag S) − mean_{i≠j} exp(S_ij) (Poole 2019)',
   fn: (scores) => tuba(scores),
+});
+
+boundRegistry.register('dv', {
+  description: 'Donsker-Varadhan: mean(diag S) − log mean_{i≠j} exp S_ij (minibatch: biased up)',
+  fn: dv,
 });
 
 /** The bound function for `name`; an unknown name is a `UserError` listing the valid ones. */
