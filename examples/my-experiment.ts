@@ -68,6 +68,8 @@ const experiment: ExperimentDefinition = {
     encoders: { linear: { outputDim: 100 }, mlp: { layers: [300, 300, 100] } },
     critics: { bilinear: {} },
     bounds: ['infonce'],
+    estimators: {},
+    tasks: {},
     targets: [null],
     samplings: [null],
     loop: {},

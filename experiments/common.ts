@@ -22,6 +22,8 @@ export function colabBase(): ExperimentConfig {
     encoders: {},
     critics: {},
     bounds: ['nwj', 'infonce'],
+    estimators: {}, // estimator experiments only
+    tasks: {}, // estimator experiments only
     targets: [null], // maximize the bound
     samplings: [null],
     loop: {},

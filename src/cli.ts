@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { EXPERIMENTS } from '../experiments/index.ts';
 import { DATASETS, resolveDatasetDir } from './data/datasets.ts';
-import { PRESETS } from './run/experiment.ts';
+import { LOOP_AXES, PRESETS } from './run/experiment.ts';
 import { type Options, UserError } from './types.ts';
 import { MIMAX_VERSION, versions } from './version.ts';
 
@@ -53,10 +53,18 @@ async function info(options: { backend?: string }): Promise<void> {
 }
 
 async function list(): Promise<void> {
-  const [{ encoderRegistry }, { criticRegistry }, { boundRegistry }] = await Promise.all([
+  const [
+    { encoderRegistry },
+    { criticRegistry },
+    { boundRegistry },
+    { estimatorRegistry },
+    { taskRegistry },
+  ] = await Promise.all([
     import('./encoders/index.ts'),
     import('./critics/index.ts'),
     import('./bounds/index.ts'),
+    import('./estimators/index.ts'),
+    import('./tasks/index.ts'),
   ]);
   console.log('experiments (mimax run ID --preset paper|fast|smoke):');
   for (const e of Object.values(EXPERIMENTS)) {
@@ -67,6 +75,8 @@ async function list(): Promise<void> {
     ['encoders', encoderRegistry],
     ['critics', criticRegistry],
     ['bounds', boundRegistry],
+    ['estimators (how a critic is trained, what it reports)', estimatorRegistry],
+    ['tasks (known MI)', taskRegistry],
   ] as const) {
     console.log(`${title}:`);
     for (const [name, entry] of registry.list())
@@ -109,7 +119,7 @@ async function run(experiment: string, flags: RunFlags): Promise<number> {
   overrides.push(fromFlags, ...flags.set.map(parseSet));
   const config = resolveConfig(definition, preset, overrides);
   validateGrid(definition, config);
-  if (definition.loop !== 'bound-only') {
+  if (LOOP_AXES[definition.loop].mnist) {
     resolveDatasetDir({ name: config.dataset, dir: config.dataDir ?? undefined });
   }
   const backend = await initBackend(flags.backend);
@@ -190,7 +200,7 @@ export function buildProgram(): Command {
     .action(info);
   program
     .command('list')
-    .description('list experiments, encoders, critics and bounds')
+    .description('list experiments, encoders, critics, bounds, estimators and tasks')
     .action(list);
   let exitCode = 0;
   program

@@ -40,23 +40,30 @@ import { logMeanExpOffDiagonal } from './tuba.ts';
 
 /**
  * Leave-one-out log-mean-exp of each row: out[i][j] = log((1/(K−1)) Σ_{k≠j} exp(S_ik)).
- * scores: [K, K] (K ≥ 2) → [K, K]. Computed exactly, as a masked logsumexp over a [K, K, K]
- * tensor (K = 64: 262k entries). The shortcut log(Σ_k e^{S_ik} − e^{S_ij}) cancels
- * catastrophically in float32 when S_ij dominates its row (a trained critic's positive pair:
- * the difference underflows to 0 and the result is off by tens of nats).
- * The caller owns the result.
+ * scores: [K, K] (K ≥ 2) → [K, K], in O(K²).
+ *
+ * The shortcut log(Σ_k e^{S_ik} − e^{S_ij}) cancels catastrophically in float32 when S_ij
+ * dominates its row (a trained critic's positive pair: the difference underflows to 0, off by
+ * tens of nats). So the row's largest entry is treated apart: for j ≠ argmax the subtraction
+ * leaves at least the max's own term (e^0 = 1 after factoring out the max), which is exact
+ * enough; for j = argmax the sum over the other entries is taken directly, factored by the
+ * second largest. The caller owns the result.
  */
 export function logLeaveOneOutMeanExp(scores: tf.Tensor2D): tf.Tensor2D {
   const k = assertSquare(scores, 'logLeaveOneOutMeanExp', 2);
   return tf.tidy(() => {
-    const leftOut = tf.reshape(tf.cast(tf.eye(k), 'bool'), [1, k, k]); // [1, K(j), K(k)]: k = j
-    const rows = tf.reshape(scores, [k, 1, k]); // [K(i), 1, K(k)]: S_ik
-    const masked = tf.where(
-      tf.broadcastTo(leftOut, [k, k, k]),
-      tf.fill([k, k, k], Number.NEGATIVE_INFINITY),
-      tf.broadcastTo(rows, [k, k, k]),
-    ); // [K(i), K(j), K(k)]: S_ik, −∞ where k = j
-    return tf.sub(tf.logSumExp(masked, 2), Math.log(k - 1)) as tf.Tensor2D; // [K, K]
+    const isMax = tf.cast(tf.oneHot(tf.argMax(scores, 1), k), 'bool'); // [K, K]: one per row
+    const first = tf.max(scores, 1, true); // [K, 1]: M1
+    const others = tf.where(isMax, tf.fill([k, k], Number.NEGATIVE_INFINITY), scores); // [K, K]
+    const second = tf.max(others, 1, true); // [K, 1]: M2
+    // j ≠ argmax: log(Σ_k e^{S_ik − M1} − e^{S_ij − M1}) + M1; the difference is ≥ 1 − ε.
+    const shifted = tf.exp(tf.sub(scores, first)); // [K, K]
+    const rest = tf.maximum(tf.sub(tf.sum(shifted, 1, true), shifted), 1e-30); // [K, K]
+    const general = tf.add(tf.log(rest), first); // [K, K]
+    // j = argmax: log Σ_{k ≠ argmax} e^{S_ik − M2} + M2 (M2 ≥ every remaining entry).
+    const atMax = tf.add(tf.logSumExp(tf.sub(others, second), 1, true), second); // [K, 1]
+    const loo = tf.where(isMax, tf.mul(atMax, tf.onesLike(scores)), general); // [K, K]
+    return tf.sub(loo, Math.log(k - 1)) as tf.Tensor2D;
   });
 }
 

@@ -66,6 +66,6 @@ export interface EstimatorEntry extends RegistryEntry {
   testOptions?: Options;
   /** Checks option values (ranges) that types alone do not; throws a `UserError` naming the field. */
   validate?(options: Options): void;
-  /** A new estimator; the caller disposes it. */
+  /** A new estimator; `args.options` arrive resolved and validated. The caller disposes it. */
   create(args: EstimatorArgs): Estimator;
 }

@@ -1,7 +1,7 @@
 /**
  * Estimators: how a critic is trained to estimate MI, and what it reports (see `entry.ts`).
  * Every entry is listed by `mimax list` and covered by the registry-wide contract tests
- * (`test/estimators/contract.test.ts`).
+ * (`test/estimators/estimators.test.ts`).
  *
  * | id            | critic trained by                 | reported value                  |
  * |---------------|-----------------------------------|---------------------------------|
@@ -82,7 +82,7 @@ estimatorRegistry.register('tuba', {
     }
   },
   create(args) {
-    const o = options('tuba', args);
+    const o = args.options!;
     if (o['baseline'] === 'none') return tubaPlainEstimator();
     const hidden = o['baselineHidden'] as number[];
     return tubaWithBaseline(
@@ -101,7 +101,7 @@ estimatorRegistry.register('mine', {
   validate(options) {
     inUnitInterval(options['rate'], 'rate', "estimator 'mine'");
   },
-  create: (args) => new MineEstimator(options('mine', args)['rate'] as number),
+  create: (args) => new MineEstimator(args.options!['rate'] as number),
 });
 estimatorRegistry.register('js', {
   description: 'JS: critic trained by the f-GAN JS objective, report I_NWJ(S + 1) (Poole 2019)',
@@ -121,7 +121,7 @@ estimatorRegistry.register('smile', {
     }
   },
   create(args) {
-    const tau = options('smile', args)['tau'] as number | null;
+    const tau = args.options!['tau'] as number | null;
     return smileEstimator(tau ?? Number.POSITIVE_INFINITY);
   },
 });
@@ -134,7 +134,7 @@ estimatorRegistry.register('interpolated', {
     inUnitInterval(options['alpha'], 'alpha', "estimator 'interpolated'");
   },
   create(args) {
-    const o = options('interpolated', args);
+    const o = args.options!;
     const baseline = new BaselineNetwork(
       'interpolated',
       args.rowDim,
@@ -145,11 +145,6 @@ estimatorRegistry.register('interpolated', {
     return interpolatedWithBaseline(baseline, o['alpha'] as number);
   },
 });
-
-/** The entry's defaults overridden by `args.options`, type- and range-checked. */
-function options(name: string, args: EstimatorArgs): Options {
-  return resolveEstimatorOptions(name, args.options);
-}
 
 /**
  * The options of estimator `name` (defaults ← `given`): an unknown name lists the valid
@@ -162,9 +157,13 @@ export function resolveEstimatorOptions(name: string, given: Options | undefined
   return resolved;
 }
 
-/** A new estimator `name`; the caller disposes it. */
+/**
+ * A new estimator `name` with `args.options` over its defaults (unknown name, option, type or
+ * range → `UserError` naming it). The caller disposes it.
+ */
 export function createEstimator(name: string, args: EstimatorArgs): Estimator {
-  return estimatorRegistry.get(name).create(args);
+  const options = resolveEstimatorOptions(name, args.options);
+  return estimatorRegistry.get(name).create({ ...args, options });
 }
 
 /** Adds an estimator (e.g. from a user's experiment file); a name taken twice is an error. */

@@ -39,7 +39,9 @@ export class MineEstimator implements Estimator {
   /** `rate`: α of the moving average, in (0, 1]. */
   constructor(readonly rate: number) {
     // Not trainable: it is state, updated by `update()`, never by the optimizer.
-    this.logAverage = tf.variable(tf.scalar(0), false, `mine/log-average_${counter++}`);
+    const zero = tf.scalar(0);
+    this.logAverage = tf.variable(zero, false, `mine/log-average_${counter++}`);
+    zero.dispose();
   }
 
   train({ scores }: EstimatorBatch): TrainingTerms {

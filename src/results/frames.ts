@@ -15,7 +15,7 @@ export type ColumnType = 'string' | 'number';
 export type ColumnSpec = Readonly<Record<string, ColumnType>>;
 
 /** The cell fields, in order; `null` where a field does not apply to an experiment. */
-export const CELL_COLUMNS = ['encoder', 'critic', 'bound', 'target', 'sampling'] as const;
+export const CELL_COLUMNS = ['encoder', 'critic', 'bound', 'target', 'sampling', 'task'] as const;
 
 /** Types of the cell columns (same order as {@link CELL_COLUMNS}). */
 const CELL_SPEC = {
@@ -24,6 +24,7 @@ const CELL_SPEC = {
   bound: 'string',
   target: 'number',
   sampling: 'string',
+  task: 'string',
 } as const satisfies ColumnSpec;
 
 /** One row per record × evaluation. */
@@ -39,6 +40,8 @@ export const EVALUATION_COLUMNS = {
   accuracy: 'number',
   classifierLoss: 'number',
   encoderLoss: 'number',
+  trueMI: 'number',
+  trainSd: 'number',
   seconds: 'number',
 } as const satisfies ColumnSpec;
 
@@ -161,6 +164,7 @@ export function recordsToFrames(records: readonly RunRecord[], options: FrameOpt
       bound: r.cell.bound,
       target: r.cell.target,
       sampling: r.cell.sampling,
+      task: r.cell.task ?? null,
     };
     const base: Row = { experiment: r.experiment, preset: r.preset, ...cell, seed: r.seed };
     runs.push({
@@ -184,6 +188,8 @@ export function recordsToFrames(records: readonly RunRecord[], options: FrameOpt
         accuracy: num(e.accuracy),
         classifierLoss: num(e.classifierLoss),
         encoderLoss: num(e.encoderLoss),
+        trueMI: num(e.trueMI),
+        trainSd: num(e.trainSd),
         seconds: num(e.seconds),
       });
       for (const [sample, value] of (e.logCondition ?? []).entries()) {

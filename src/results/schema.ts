@@ -16,12 +16,20 @@ export interface Cell {
   encoder: string | null;
   /** Critic id (`bilinear`, `separable`, `concat`, ...), null for `adversarial`. */
   critic: string | null;
-  /** Bound id (`infonce`, `nwj`, ...), null for `adversarial`. */
+  /**
+   * Bound id (`infonce`, `nwj`, ...), null for `adversarial`. In the estimator experiments the
+   * estimator variant id (`mine`, `smile-5`, `alpha-0.5`, ...).
+   */
   bound: string | null;
   /** Target t of the |I − t| objective, null when the bound is maximized. */
   target: number | null;
   /** `iid` or `noniid` for the `noniid` experiment, else null. */
   sampling: string | null;
+  /**
+   * Ground-truth task id of the estimator experiments (`gaussian`, `cubic`, or a variant such
+   * as `gaussian-d1-rho0.5`), else null. Absent in records written before it existed (= null).
+   */
+  task?: string | null;
 }
 
 /** One evaluation of a sweep run (at step 0 and every `evalEvery` steps). */
@@ -40,6 +48,10 @@ export interface Evaluation {
   /** Adversarial experiment: the classifier's and the encoder's losses at this step. */
   classifierLoss?: number;
   encoderLoss?: number;
+  /** Estimator experiments: the true MI (nats) of the steps that `trainBound` averages. */
+  trueMI?: number;
+  /** Estimator experiments: sample sd (n − 1) of the per-step estimates that `trainBound` averages. */
+  trainSd?: number;
 }
 
 /** A per-step series, e.g. the training bound of every step (`values[k]` is step `start + k·every`). */

@@ -27,6 +27,8 @@ import { runAdversarial } from '../train/adversarial.ts';
 import { runBoundOnly } from '../train/bound-only.ts';
 import { runSweep } from '../train/sweep.ts';
 import type { Encoder } from '../types.ts';
+import { executeCorrelation, executeStaircase } from './execute-estimators.ts';
+import type { LoopKind } from './experiment.ts';
 import type { RunSpec } from './grid.ts';
 
 export interface Progress {
@@ -159,13 +161,7 @@ export async function executeRun(spec: RunSpec, ctx: ExecuteContext): Promise<Ru
   save();
   const scope: RunScope = { spec, record, commit, report, ctx };
   try {
-    const loop = spec.config.loop;
-    const outcome =
-      loop === 'sweep'
-        ? await executeSweep(scope)
-        : loop === 'adversarial'
-          ? await executeAdversarial(scope)
-          : await executeBoundOnly(scope);
+    const outcome = await EXECUTORS[spec.config.loop](scope);
     if (outcome.status === 'ok') record.status = 'ok';
     else if (outcome.status === 'failed') {
       record.status = 'failed';
@@ -179,11 +175,26 @@ export async function executeRun(spec: RunSpec, ctx: ExecuteContext): Promise<Ru
   return record;
 }
 
-type Commit = (evaluation: Evaluation) => void;
-type Report = (step: number) => void;
+export type Commit = (evaluation: Evaluation) => void;
+export type Report = (step: number) => void;
+
+/** How a loop executor ended (the record's status and error follow it). */
+export interface LoopOutcome {
+  status: 'ok' | 'failed' | 'stopped';
+  error?: { message: string; step?: number };
+}
+
+/** The runner's dispatch: one executor per loop kind (each in the module of its family). */
+const EXECUTORS: Readonly<Record<LoopKind, (scope: RunScope) => Promise<LoopOutcome>>> = {
+  sweep: executeSweep,
+  adversarial: executeAdversarial,
+  'bound-only': executeBoundOnly,
+  staircase: executeStaircase,
+  correlation: executeCorrelation,
+};
 
 /** What a loop executor needs: its run, the record it fills, and how to commit and report. */
-interface RunScope {
+export interface RunScope {
   spec: RunSpec;
   record: RunRecord;
   commit: Commit;

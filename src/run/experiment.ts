@@ -6,7 +6,64 @@
 import type { Json, Options } from '../types.ts';
 
 /** Which training loop runs the cells. */
-export type LoopKind = 'sweep' | 'adversarial' | 'bound-only';
+export type LoopKind = 'sweep' | 'adversarial' | 'bound-only' | 'staircase' | 'correlation';
+
+/** The grid axes a loop kind uses (the others must stay empty / [null]). */
+export interface LoopAxes {
+  encoders: boolean;
+  critics: boolean;
+  /** The `bounds` list (the paper's loops). */
+  bounds: boolean;
+  /** The `estimators` map (the estimator experiments; its ids fill the cell's `bound`). */
+  estimators: boolean;
+  tasks: boolean;
+  /** Whether the loop reads MNIST (`dataset`, `dataDir`, limits). */
+  mnist: boolean;
+}
+
+/** Every loop kind's axes: the runner's dispatch table lives in `execute.ts`. */
+export const LOOP_AXES: Readonly<Record<LoopKind, LoopAxes>> = {
+  sweep: {
+    encoders: true,
+    critics: true,
+    bounds: true,
+    estimators: false,
+    tasks: false,
+    mnist: true,
+  },
+  adversarial: {
+    encoders: true,
+    critics: false,
+    bounds: false,
+    estimators: false,
+    tasks: false,
+    mnist: true,
+  },
+  'bound-only': {
+    encoders: false,
+    critics: true,
+    bounds: true,
+    estimators: false,
+    tasks: false,
+    mnist: false,
+  },
+  staircase: {
+    encoders: false,
+    critics: true,
+    bounds: false,
+    estimators: true,
+    tasks: true,
+    mnist: false,
+  },
+  correlation: {
+    encoders: false,
+    critics: true,
+    bounds: false,
+    estimators: true,
+    tasks: true,
+    mnist: false,
+  },
+};
 
 export const PRESETS = ['paper', 'fast', 'smoke'] as const;
 export type PresetName = (typeof PRESETS)[number];
@@ -53,6 +110,18 @@ export interface ExperimentConfig extends DataConfig {
   critics: { [name: string]: Options };
   /** Grid: bound ids. */
   bounds: string[];
+  /**
+   * Grid (estimator experiments): variant id → options of a registered estimator, named by the
+   * option `estimator` (default: the variant id itself), e.g. `'smile-5': { estimator: 'smile',
+   * tau: 5 }`. The variant id is the cell's `bound`.
+   */
+  estimators: { [id: string]: Options };
+  /**
+   * Grid (estimator experiments): variant id → options of a registered task, named by the
+   * option `task` (default: the variant id), e.g. `'gaussian-d1-rho0.5': { task: 'gaussian',
+   * dim: 1, rho: 0.5 }`.
+   */
+  tasks: { [id: string]: Options };
   /** Grid: targets t of |I − t|; [null] = maximize the bound. */
   targets: (number | null)[];
   /** Grid: `iid` / `noniid` (bound-only loop); [null] elsewhere. */

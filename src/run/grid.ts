@@ -10,6 +10,7 @@ import { type Json, type Options, UserError } from '../types.ts';
 import {
   type ExperimentConfig,
   type ExperimentDefinition,
+  LOOP_AXES,
   type LoopKind,
   PRESETS,
   type PresetName,
@@ -31,7 +32,7 @@ type SharedField =
 
 /** The config of one run: the experiment config with the grid collapsed to its cell. */
 export interface RunConfig extends Pick<ExperimentConfig, SharedField> {
-  [key: string]: Json;
+  [key: string]: Json | undefined;
   loop: LoopKind;
   encoder: { name: string; options: Options } | null;
   critic: { name: string; options: Options } | null;
@@ -39,6 +40,9 @@ export interface RunConfig extends Pick<ExperimentConfig, SharedField> {
   target: number | null;
   sampling: string | null;
   loopOptions: Options;
+  /** Estimator experiments only (absent elsewhere, so the paper's config hashes are unchanged). */
+  estimator?: { name: string; options: Options };
+  task?: { name: string; options: Options };
 }
 
 export interface RunSpec {
@@ -140,11 +144,23 @@ export function validateConfig(config: ExperimentConfig, id: string, loop: LoopK
       `jacobianSamples must be a non-negative integer, got ${config.jacobianSamples}`,
     );
   }
-  for (const key of (loop === 'adversarial'
-    ? ['targets', 'samplings']
-    : ['bounds', 'targets', 'samplings']) as ('bounds' | 'targets' | 'samplings')[]) {
+  const axes = LOOP_AXES[loop];
+  for (const key of (axes.bounds
+    ? ['bounds', 'targets', 'samplings']
+    : ['targets', 'samplings']) as ('bounds' | 'targets' | 'samplings')[]) {
     if (config[key].length === 0)
       throw new UserError(`${key} must list at least one entry (experiment ${id})`);
+  }
+  for (const key of ['encoders', 'critics', 'estimators', 'tasks'] as const) {
+    const count = Object.keys(config[key]).length;
+    if (axes[key] && count === 0) {
+      throw new UserError(`experiment '${id}' needs at least one entry in ${key}`);
+    }
+    if (!axes[key] && count > 0) {
+      throw new UserError(
+        `experiment '${id}' (loop ${loop}) takes no ${key}; got ${Object.keys(config[key]).join(', ')}`,
+      );
+    }
   }
 }
 
@@ -155,18 +171,20 @@ export function resolveConfig(
   overrides: Options[] = [],
 ): ExperimentConfig {
   const context = `experiment '${definition.id}'`;
-  let config = applyOverride(
-    definition.base,
-    definition.presets[preset],
-    `${context} preset '${preset}'`,
-  );
+  // Experiment files written before the estimator axes existed have no such fields.
+  const base: ExperimentConfig = {
+    ...definition.base,
+    estimators: definition.base.estimators ?? {},
+    tasks: definition.base.tasks ?? {},
+  };
+  let config = applyOverride(base, definition.presets[preset], `${context} preset '${preset}'`);
   for (const override of overrides) config = applyOverride(config, override, context);
   validateConfig(config, definition.id, definition.loop);
   return config;
 }
 
 /** The grid maps: entries merge by name, new names add a cell axis value, null removes one. */
-const GRID_MAPS = ['encoders', 'critics'] as const;
+const GRID_MAPS = ['encoders', 'critics', 'estimators', 'tasks'] as const;
 /**
  * Option maps whose defaults live with their owner (the probe's in `src/eval/probe.ts`, which
  * loads TF.js): merged field by field here, keys and values checked by `validateGrid`.
@@ -237,6 +255,7 @@ export function cellKey(cell: Cell): string {
     cell.bound,
     cell.target === null ? null : `t${cell.target}`,
     cell.sampling,
+    cell.task ?? null,
   ]
     .filter((p) => p !== null)
     .join('.');
@@ -262,53 +281,70 @@ export function expandRuns(
   const critics = Object.entries(config.critics);
   const encoderAxis = encoders.length ? encoders : [null];
   const criticAxis = critics.length ? critics : [null];
-  const boundAxis = definition.loop === 'adversarial' ? [null] : config.bounds;
+  const axes = LOOP_AXES[definition.loop];
+  // The bound axis holds bound ids (paper loops) or estimator variants (estimator loops).
+  const boundAxis: [string | null, RunConfig['estimator'] | undefined][] = axes.estimators
+    ? Object.entries(config.estimators).map(([id, options]) => [
+        id,
+        variant(id, options, 'estimator'),
+      ])
+    : axes.bounds
+      ? config.bounds.map((b) => [b, undefined])
+      : [[null, undefined]];
+  const taskAxis: [string | null, RunConfig['task'] | undefined][] = axes.tasks
+    ? Object.entries(config.tasks).map(([id, options]) => [id, variant(id, options, 'task')])
+    : [[null, undefined]];
   const runs: RunSpec[] = [];
   for (const encoder of encoderAxis) {
     for (const critic of criticAxis) {
-      for (const bound of boundAxis) {
+      for (const [bound, estimator] of boundAxis) {
         for (const target of config.targets) {
           for (const sampling of config.samplings) {
-            const cell: Cell = {
-              encoder: encoder ? encoder[0] : null,
-              critic: critic ? critic[0] : null,
-              bound,
-              target,
-              sampling,
-            };
-            const runConfig: RunConfig = {
-              loop: definition.loop,
-              dataset: config.dataset,
-              dataDir: config.dataDir,
-              trainLimit: config.trainLimit,
-              testLimit: config.testLimit,
-              steps: config.steps,
-              evalEvery: config.evalEvery,
-              batchSize: config.batchSize,
-              learningRate: config.learningRate,
-              noiseSigma: config.noiseSigma,
-              probe: config.probe,
-              jacobianSamples: config.jacobianSamples,
-              encoder: encoder ? { name: encoder[0], options: encoder[1] } : null,
-              critic: critic ? { name: critic[0], options: critic[1] } : null,
-              bound,
-              target,
-              sampling,
-              loopOptions: config.loop,
-            };
-            const configHash = hashConfig(runConfig);
-            for (let s = 0; s < config.seeds; s++) {
-              const seed = config.firstSeed + s;
-              runs.push({
-                id: runId(definition.id, cell, seed),
-                experiment: definition.id,
-                preset,
-                cell,
-                seed,
-                config: runConfig,
-                configHash,
-                modules,
-              });
+            for (const [task, taskSpec] of taskAxis) {
+              const cell: Cell = {
+                encoder: encoder ? encoder[0] : null,
+                critic: critic ? critic[0] : null,
+                bound,
+                target,
+                sampling,
+                ...(task === null ? {} : { task }),
+              };
+              const runConfig: RunConfig = {
+                loop: definition.loop,
+                dataset: config.dataset,
+                dataDir: config.dataDir,
+                trainLimit: config.trainLimit,
+                testLimit: config.testLimit,
+                steps: config.steps,
+                evalEvery: config.evalEvery,
+                batchSize: config.batchSize,
+                learningRate: config.learningRate,
+                noiseSigma: config.noiseSigma,
+                probe: config.probe,
+                jacobianSamples: config.jacobianSamples,
+                encoder: encoder ? { name: encoder[0], options: encoder[1] } : null,
+                critic: critic ? { name: critic[0], options: critic[1] } : null,
+                bound,
+                target,
+                sampling,
+                loopOptions: config.loop,
+                ...(estimator ? { estimator } : {}),
+                ...(taskSpec ? { task: taskSpec } : {}),
+              };
+              const configHash = hashConfig(runConfig);
+              for (let s = 0; s < config.seeds; s++) {
+                const seed = config.firstSeed + s;
+                runs.push({
+                  id: runId(definition.id, cell, seed),
+                  experiment: definition.id,
+                  preset,
+                  cell,
+                  seed,
+                  config: runConfig,
+                  configHash,
+                  modules,
+                });
+              }
             }
           }
         }
@@ -316,6 +352,24 @@ export function expandRuns(
     }
   }
   return runs;
+}
+
+/**
+ * A grid-map variant `id → options` as the registry entry it names: the option `key`
+ * (`estimator` / `task`) names the entry (default: the id itself); the rest are its options.
+ */
+export function variant(
+  id: string,
+  options: Options,
+  key: 'estimator' | 'task',
+): { name: string; options: Options } {
+  const { [key]: name, ...rest } = options;
+  if (name !== undefined && typeof name !== 'string') {
+    throw new UserError(
+      `${key}s.${id}: option '${key}' must name a registered ${key}, got ${JSON.stringify(name)}`,
+    );
+  }
+  return { name: name ?? id, options: rest };
 }
 
 /** Parses `i/n` (0 ≤ i < n). */

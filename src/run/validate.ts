@@ -5,10 +5,13 @@
 import { boundRegistry } from '../bounds/index.ts';
 import { criticRegistry } from '../critics/index.ts';
 import { encoderRegistry } from '../encoders/index.ts';
+import { resolveEstimatorOptions } from '../estimators/index.ts';
 import { type ProbeOptions, resolveProbeOptions } from '../eval/probe.ts';
 import { resolveOptions } from '../options.ts';
+import { createTask } from '../tasks/index.ts';
 import { UserError } from '../types.ts';
-import type { ExperimentConfig, ExperimentDefinition } from './experiment.ts';
+import { type ExperimentConfig, type ExperimentDefinition, LOOP_AXES } from './experiment.ts';
+import { variant } from './grid.ts';
 
 export function validateGrid(definition: ExperimentDefinition, config: ExperimentConfig): void {
   for (const [name, options] of Object.entries(config.encoders)) {
@@ -23,18 +26,27 @@ export function validateGrid(definition: ExperimentDefinition, config: Experimen
     if (!(error instanceof UserError)) throw error;
     throw new UserError(`experiment '${definition.id}' ${error.message}`);
   }
-  if (definition.loop !== 'adversarial') for (const name of config.bounds) boundRegistry.get(name);
-  const needs = {
-    sweep: { encoders: true, critics: true },
-    adversarial: { encoders: true, critics: false },
-    'bound-only': { encoders: false, critics: true },
-  }[definition.loop];
-  if (needs.encoders && Object.keys(config.encoders).length === 0) {
+  const axes = LOOP_AXES[definition.loop];
+  if (axes.bounds) for (const name of config.bounds) boundRegistry.get(name);
+  for (const [id, options] of Object.entries(config.estimators)) {
+    const { name, options: rest } = variant(id, options, 'estimator');
+    resolveEstimatorOptions(name, rest);
+  }
+  for (const [id, options] of Object.entries(config.tasks)) {
+    const { name, options: rest } = variant(id, options, 'task');
+    // Checks names, types and ranges (cheap: no sampling). The staircase sets `mi` per level.
+    const levels = definition.loop === 'staircase' ? (config.loop['levels'] as number[]) : [null];
+    for (const mi of Array.isArray(levels) ? levels : []) {
+      createTask(name, mi === null ? rest : { ...rest, mi });
+    }
+  }
+  if (axes.encoders && Object.keys(config.encoders).length === 0) {
     throw new UserError(`experiment '${definition.id}' needs at least one encoder in its grid`);
   }
-  if (needs.critics && Object.keys(config.critics).length === 0) {
+  if (axes.critics && Object.keys(config.critics).length === 0) {
     throw new UserError(`experiment '${definition.id}' needs at least one critic in its grid`);
   }
+  validateLoopOptions(definition, config);
   for (const sampling of config.samplings) {
     if (
       definition.loop === 'bound-only'
@@ -43,6 +55,46 @@ export function validateGrid(definition: ExperimentDefinition, config: Experimen
     ) {
       throw new UserError(
         `samplings: '${sampling}' is not valid for experiment '${definition.id}' (bound-only: iid, noniid; else null)`,
+      );
+    }
+  }
+}
+
+/** Range checks of the estimator loops' options (`config.loop`). */
+function validateLoopOptions(definition: ExperimentDefinition, config: ExperimentConfig): void {
+  const context = `experiment '${definition.id}' loop`;
+  if (definition.loop === 'staircase') {
+    const levels = config.loop['levels'];
+    if (
+      !Array.isArray(levels) ||
+      levels.length === 0 ||
+      !levels.every((v) => typeof v === 'number' && v >= 0)
+    ) {
+      throw new UserError(
+        `${context}: option 'levels' must be a non-empty array of MI values ≥ 0 (nats), got ${JSON.stringify(levels)}`,
+      );
+    }
+    if (
+      config.steps % levels.length !== 0 ||
+      (config.steps / levels.length) % config.evalEvery !== 0
+    ) {
+      throw new UserError(
+        `${context}: steps (${config.steps}) must split into ${levels.length} equal levels whose length is a multiple of evalEvery (${config.evalEvery}), so every evaluation window lies in one level`,
+      );
+    }
+  }
+  if (definition.loop === 'correlation') {
+    const { samples, testFraction } = config.loop;
+    if (typeof testFraction !== 'number' || !(testFraction > 0 && testFraction < 1)) {
+      throw new UserError(
+        `${context}: option 'testFraction' must be in (0, 1), got ${JSON.stringify(testFraction)}`,
+      );
+    }
+    const n = typeof samples === 'number' && Number.isInteger(samples) ? samples : Number.NaN;
+    const nTest = Math.round(n * testFraction);
+    if (!(nTest >= config.batchSize && n - nTest >= config.batchSize)) {
+      throw new UserError(
+        `${context}: option 'samples' (${JSON.stringify(samples)}) must be an integer whose train and held-out splits each hold at least one batch (${config.batchSize})`,
       );
     }
   }

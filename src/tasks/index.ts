@@ -5,7 +5,7 @@
  * Write one file with a class implementing `Task` (seeded `sample`, closed-form
  * `mutualInformation`) and a `TaskEntry`, then one `taskRegistry.register` line below (or
  * `registerTask` from your own experiment file). The contract tests
- * (`test/tasks/contract.test.ts`) then check its shapes, seeding and finite MI.
+ * (`test/tasks/tasks.test.ts`) then check its shapes, seeding and finite MI.
  */
 import { resolveOptions } from '../options.ts';
 import { Registry } from '../registry.ts';
