@@ -20,10 +20,12 @@ import { BatchStream } from '../src/data/batches.ts';
 import { loadDataset } from '../src/data/datasets.ts';
 import { halves, withNoise } from '../src/data/halves.ts';
 import { createEncoder, encoderRegistry } from '../src/encoders/index.ts';
+import { createEstimator } from '../src/estimators/index.ts';
 import { jacobianConditioning } from '../src/eval/jacobian.ts';
 import { linearProbe } from '../src/eval/probe.ts';
 import { deriveSeed, Rng } from '../src/random.ts';
-import { resolveConfig } from '../src/run/grid.ts';
+import { resolveConfig, variant } from '../src/run/grid.ts';
+import { createTask } from '../src/tasks/index.ts';
 import { linearClassifier } from '../src/train/adversarial.ts';
 import { gaussianBatch } from '../src/train/bound-only.ts';
 import { stepNoise, sweepVariables, trainStep } from '../src/train/sweep.ts';
@@ -243,7 +245,66 @@ async function main() {
       encoder.dispose();
       classifier.dispose();
       encoderOptimizer.dispose();
-    } else {
+    } else if (definition.loop === 'staircase') {
+      // Tiny steps (d = 20, K = 64): per-op dispatch, not FLOPs, dominates. One cheap and one
+      // costly estimator per critic; the batch is sampled inside the timed step, as in the loop.
+      const task = createTask('gaussian', { dim: 20, mi: 6 });
+      for (const [criticName, criticOptions] of Object.entries(config.critics)) {
+        for (const estimatorId of ['infonce', 'smile-5', 'alpha-0.5']) {
+          const { name, options } = variant(
+            estimatorId,
+            config.estimators[estimatorId],
+            'estimator',
+          );
+          const critic = createCritic(criticName, {
+            dim1: 20,
+            dim2: 20,
+            seed: 1,
+            options: criticOptions,
+          });
+          const estimator = createEstimator(name, { rowDim: 20, seed: 2, options });
+          const optimizer = tf.train.adam(config.learningRate);
+          const variables = [...critic.variables, ...estimator.variables];
+          const rng = new Rng(3);
+          const times = time(() => {
+            const pairs = task.sample(rng, B);
+            const x = tf.tensor2d(pairs.x, [B, 20]);
+            const y = tf.tensor2d(pairs.y, [B, 20]);
+            const value = tf.tidy(() => {
+              let kept: tf.Scalar | undefined;
+              optimizer.minimize(
+                () => {
+                  const terms = estimator.train({ scores: critic.scores(x, y), rows: x });
+                  kept = tf.keep(terms.estimate);
+                  return terms.loss;
+                },
+                false,
+                variables,
+              );
+              estimator.update();
+              return kept as tf.Scalar;
+            });
+            value.dataSync();
+            tf.dispose([value, x, y]);
+          });
+          push(
+            `staircase: ${criticName} critic × ${estimatorId}`,
+            times,
+            3 *
+              criticForward(
+                criticName,
+                { ...criticDefaults(criticName), ...criticOptions },
+                B,
+                20,
+                20,
+              ),
+          );
+          optimizer.dispose();
+          critic.dispose();
+          estimator.dispose();
+        }
+      }
+    } else if (definition.loop === 'bound-only') {
       const [criticName, criticOptions] = Object.entries(config.critics)[0];
       const critic = createCritic(criticName, {
         dim1: 1,

@@ -70,6 +70,7 @@ const experiment: ExperimentDefinition = {
     bounds: ['infonce'],
     estimators: {},
     tasks: {},
+    exclude: [],
     targets: [null],
     samplings: [null],
     loop: {},

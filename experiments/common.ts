@@ -23,7 +23,8 @@ export function colabBase(): ExperimentConfig {
     critics: {},
     bounds: ['nwj', 'infonce'],
     estimators: {}, // estimator experiments only
-    tasks: {}, // estimator experiments only
+    tasks: {},
+    exclude: [], // estimator experiments only
     targets: [null], // maximize the bound
     samplings: [null],
     loop: {},

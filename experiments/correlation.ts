@@ -22,6 +22,9 @@ export function correlationTasks(dims: number[], rhos: number[]): { [id: string]
   return out;
 }
 
+/** The correlations the `fast` preset keeps. */
+const FAST_RHOS = [-0.9, 0, 0.5, 0.75, 0.9, 0.99];
+
 export const correlation: ExperimentDefinition = {
   id: 'correlation',
   title: 'Estimated vs true MI over the correlation, on finite data',
@@ -52,6 +55,12 @@ export const correlation: ExperimentDefinition = {
     paper: {},
     fast: {
       seeds: 1,
+      // 6 of the 13 correlations (MI is even in ρ: one negative value checks the symmetry).
+      tasks: Object.fromEntries(
+        Object.keys(correlationTasks([1, 10], CORRELATION_RHOS))
+          .filter((id) => !FAST_RHOS.some((rho) => id.endsWith(`-rho${rho}`)))
+          .map((id) => [id, null]),
+      ),
       steps: 1_250, // 10 epochs of 16,000 training pairs
       evalEvery: 125,
       loop: { samples: 20_000 },
@@ -73,5 +82,5 @@ export const correlation: ExperimentDefinition = {
     },
   },
   fastRationale:
-    '1 seed and n = 20,000 pairs (16,000 train, 10 epochs = 1,250 steps) instead of 3 seeds and 100,000: every estimator, ρ and dimension kept; the smaller sample overfits more, which is the effect this benchmark shows.',
+    '1 seed, 6 of the 13 correlations (−0.9, 0, 0.5, 0.75, 0.9, 0.99), and n = 20,000 pairs (16,000 train, 10 epochs = 1,250 steps) instead of 3 seeds and 100,000; every estimator and both dimensions kept; the smaller sample overfits more, which is the effect this benchmark shows.',
 };

@@ -112,11 +112,16 @@ for (const id of experiments) {
   };
   mkdirSync('precomputed', { recursive: true });
   writeFileSync(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+  // A figure error must not lose the runs' frames and manifest (written above) or stop the
+  // next experiment: report it; `--frames-only` re-renders once it is fixed.
   const written = await plotExperiment({
     experiment: id,
     from: 'precomputed',
     out: 'plots',
     formats: ['svg', 'png', 'json'],
+  }).catch((error: Error) => {
+    console.error(`${id}: figures failed: ${error.message}`);
+    return [] as string[];
   });
   console.error(
     `${id}: ${records.length} records → precomputed/${id}/, ${written.length} figure files in plots/`,

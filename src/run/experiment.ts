@@ -122,6 +122,11 @@ export interface ExperimentConfig extends DataConfig {
    * dim: 1, rho: 0.5 }`.
    */
   tasks: { [id: string]: Options };
+  /**
+   * Cells of the grid product left out: each entry is a partial cell (e.g. `{ critic: 'concat',
+   * bound: 'dv' }`) and every cell matching all of its fields is skipped. Default [].
+   */
+  exclude: Options[];
   /** Grid: targets t of |I − t|; [null] = maximize the bound. */
   targets: (number | null)[];
   /** Grid: `iid` / `noniid` (bound-only loop); [null] elsewhere. */

@@ -151,6 +151,18 @@ export function validateConfig(config: ExperimentConfig, id: string, loop: LoopK
     if (config[key].length === 0)
       throw new UserError(`${key} must list at least one entry (experiment ${id})`);
   }
+  const cellFields = ['encoder', 'critic', 'bound', 'target', 'sampling', 'task'];
+  for (const partial of config.exclude) {
+    const unknown =
+      typeof partial === 'object' && partial !== null && !Array.isArray(partial)
+        ? Object.keys(partial).filter((k) => !cellFields.includes(k))
+        : ['(not an object)'];
+    if (unknown.length) {
+      throw new UserError(
+        `exclude: each entry must be a partial cell with fields among ${cellFields.join(', ')}; got ${JSON.stringify(partial)}`,
+      );
+    }
+  }
   for (const key of ['encoders', 'critics', 'estimators', 'tasks'] as const) {
     const count = Object.keys(config[key]).length;
     if (axes[key] && count === 0) {
@@ -176,6 +188,7 @@ export function resolveConfig(
     ...definition.base,
     estimators: definition.base.estimators ?? {},
     tasks: definition.base.tasks ?? {},
+    exclude: definition.base.exclude ?? [],
   };
   let config = applyOverride(base, definition.presets[preset], `${context} preset '${preset}'`);
   for (const override of overrides) config = applyOverride(config, override, context);
@@ -309,6 +322,7 @@ export function expandRuns(
                 sampling,
                 ...(task === null ? {} : { task }),
               };
+              if (config.exclude.some((partial) => matchesCell(partial, cell))) continue;
               const runConfig: RunConfig = {
                 loop: definition.loop,
                 dataset: config.dataset,
@@ -352,6 +366,13 @@ export function expandRuns(
     }
   }
   return runs;
+}
+
+/** Whether every field of `partial` equals the cell's (an `exclude` entry). */
+function matchesCell(partial: Options, cell: Cell): boolean {
+  return Object.entries(partial).every(
+    ([key, value]) => (cell[key as keyof Cell] ?? null) === value,
+  );
 }
 
 /**
