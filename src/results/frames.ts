@@ -197,7 +197,11 @@ export function recordsToFrames(records: readonly RunRecord[], options: FrameOpt
       }
     }
     for (const [series, trace] of Object.entries(r.traces ?? {})) {
-      for (const [step, value] of downsampleTrace(trace, options.traceEvery, options.traceReduce)) {
+      const { every, reduce } = trace.downsample ?? {
+        every: options.traceEvery,
+        reduce: options.traceReduce,
+      };
+      for (const [step, value] of downsampleTrace(trace, every, reduce)) {
         traces.push({ ...base, step, series, value });
       }
     }

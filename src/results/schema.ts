@@ -59,6 +59,11 @@ export interface Trace {
   start: number;
   every: number;
   values: number[];
+  /**
+   * How frames downsample this trace, when its loop knows better than the frame-wide default
+   * (e.g. the staircase keeps every 25th raw value: a mean would hide the estimator's variance).
+   */
+  downsample?: { every: number; reduce: 'mean' | 'sample' };
 }
 
 export interface RunRecord {

@@ -53,6 +53,12 @@ export function emaSpan(values: readonly number[], span: number): (number | null
 /** Poole et al. smooth their traces with an EMA of span 200 (vbmi notebook, Fig. 2). */
 export const STAIRCASE_EMA_SPAN = 200;
 
+/**
+ * Frames keep every 25th step of the staircase traces, unaveraged (the raw trace must show the
+ * estimator's variance): 800 points per series for 20,000 steps.
+ */
+const STAIRCASE_TRACE_KEEP = { every: 25, reduce: 'sample' } as const;
+
 function meanSd(values: Float32Array): { mean: number | null; sd: number | null } {
   const n = values.length;
   if (n === 0) return { mean: null, sd: null };
@@ -111,11 +117,17 @@ export async function executeStaircase(scope: RunScope): Promise<LoopOutcome> {
   const started = performance.now();
   const setTraces = (trace: readonly number[]) => {
     record.traces = {
-      estimate: { start: 0, every: 1, values: trace.map(finiteOrNull) as number[] },
+      estimate: {
+        start: 0,
+        every: 1,
+        values: trace.map(finiteOrNull) as number[],
+        downsample: STAIRCASE_TRACE_KEEP,
+      },
       estimateEma: {
         start: 0,
         every: 1,
         values: emaSpan(trace, STAIRCASE_EMA_SPAN) as number[],
+        downsample: STAIRCASE_TRACE_KEEP,
       },
     };
   };
