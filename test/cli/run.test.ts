@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EXPERIMENTS } from '../../experiments/index.ts';
 import { readRecords } from '../../src/results/store.ts';
+import { LOOP_AXES } from '../../src/run/experiment.ts';
 import { cellKey, expandRuns, resolveConfig } from '../../src/run/grid.ts';
 import { tempDir } from '../helpers.ts';
 import { mimax } from './helpers.ts';
@@ -32,10 +33,14 @@ describe('mimax run --preset smoke', () => {
       const expected = expandRuns(definition, config, 'smoke');
       const records = readRecords(out).records.filter((r) => r.experiment === definition.id);
       assert.deepEqual(records.map((r) => r.id).sort(), expected.map((r) => r.id).sort());
-      const evalSteps = Array.from(
-        { length: Math.ceil(config.steps / config.evalEvery) },
-        (_, k) => k * config.evalEvery,
-      );
+      // The estimator loops evaluate once more after the last step (the final window).
+      const evalSteps = [
+        ...Array.from(
+          { length: Math.ceil(config.steps / config.evalEvery) },
+          (_, k) => k * config.evalEvery,
+        ),
+        ...(LOOP_AXES[definition.loop].estimators ? [config.steps] : []),
+      ];
       for (const r of records) {
         assert.equal(r.status, 'ok', `${r.id}: ${r.error?.message}`);
         assert.deepEqual(
@@ -60,6 +65,30 @@ describe('mimax run --preset smoke', () => {
         if (definition.id === 'noniid') {
           assert.equal(r.traces?.estimate.values.length, config.steps);
           assert.ok(Math.abs((r.constants?.trueMI ?? 0) - 0.0204) < 1e-4);
+        }
+        if (definition.id === 'staircase') {
+          const levels = config.loop['levels'] as number[];
+          assert.equal(r.traces?.estimate.values.length, config.steps);
+          assert.equal(r.traces?.estimateEma.values.length, config.steps);
+          assert.equal(r.constants?.logK, Math.log(config.batchSize));
+          // The window before step s lies in level ⌊(s − 1) / (steps / levels)⌋.
+          const perLevel = config.steps / levels.length;
+          for (const e of r.evaluations.slice(1)) {
+            assert.equal(
+              e.trueMI,
+              levels[Math.floor((e.step - 1) / perLevel)],
+              `${r.id} @${e.step}`,
+            );
+            assert.ok(Number.isFinite(e.trainBound) && Number.isFinite(e.trainSd), r.id);
+          }
+        }
+        if (definition.id === 'correlation') {
+          const task = r.config['task'] as { options: { dim: number; rho: number } };
+          const truth = -(task.options.dim / 2) * Math.log(1 - task.options.rho ** 2);
+          for (const e of r.evaluations) {
+            assert.ok(Math.abs((e.trueMI ?? Number.NaN) - truth) < 1e-12, r.id);
+            assert.ok(Number.isFinite(e.testBound), `${r.id} held-out estimate`);
+          }
         }
         if (definition.id === 'adversarial') {
           assert.ok(typeof r.evaluations.at(-1)?.encoderLoss === 'number');
