@@ -1,5 +1,5 @@
 /**
- * mimax as a library: `import { bounds, critics, encoders, train } from 'mimax'`.
+ * mimax as a library: `import { bounds, critics, encoders, estimators, tasks, train } from 'mimax'`.
  * Call `initBackend()` once before creating tensors.
  */
 export { initBackend } from './backend.ts';
@@ -7,9 +7,11 @@ export * as bounds from './bounds/index.ts';
 export * as critics from './critics/index.ts';
 export * as data from './data/index.ts';
 export * as encoders from './encoders/index.ts';
+export * as estimators from './estimators/index.ts';
 export * as ops from './ops/index.ts';
 export { deriveSeed, Rng } from './random.ts';
 export type { ExperimentConfig, ExperimentDefinition } from './run/experiment.ts';
+export * as tasks from './tasks/index.ts';
 export * as train from './train/index.ts';
 export type { BoundFn, Critic, Encoder, Json, Options } from './types.ts';
 export { UserError } from './types.ts';

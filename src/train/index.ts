@@ -1,4 +1,7 @@
-/** Training loops: sweep (bound maximization), adversarial (Fig. 1c), bound-only (Fig. 4c). */
+/**
+ * Training loops: sweep (bound maximization), adversarial (Fig. 1c), bound-only (Fig. 4c),
+ * ground-truth (an estimator's critic on pairs with known MI: staircase, correlation).
+ */
 export {
   type AdversarialArgs,
   type AdversarialOutcome,
@@ -11,6 +14,12 @@ export {
   gaussianBatch,
   runBoundOnly,
 } from './bound-only.ts';
+export {
+  type GroundTruthArgs,
+  type GroundTruthOutcome,
+  heldOutEstimate,
+  runGroundTruth,
+} from './ground-truth.ts';
 export {
   runSweep,
   type SweepArgs,
