@@ -1,10 +1,12 @@
 /**
- * Writes small synthetic run records for all six experiments to `test/fixtures/records/`
+ * Writes small synthetic run records for all eight experiments to `test/fixtures/records/`
  * (a results dir: the records themselves are under `test/fixtures/records/records/`).
  * The numbers are made up but shaped like the paper's curves (accuracy rising or collapsing,
- * bounds saturating, log condition numbers growing, non-iid estimates above the true MI), so
- * the plot and report tests exercise realistic data. Deterministic: rerunning gives the same
- * bytes. One run (critic-impact concat/nwj, seed 1) is failed, as a real sweep may have.
+ * bounds saturating, log condition numbers growing, non-iid estimates above the true MI;
+ * estimators on the staircase and over the correlation), so the plot and report tests exercise
+ * realistic data. Deterministic: rerunning gives the same bytes. Two runs are failed, as a real
+ * sweep may have: critic-impact concat/nwj seed 1 and staircase concat/mine/gaussian (its
+ * estimate non-finite at step {@link STAIRCASE_FAIL_STEP}).
  *
  * Usage: node --import tsx scripts/make-fixture-records.ts [outDir]
  */
@@ -252,11 +254,315 @@ function allSpecs(): Spec[] {
   return specs;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Estimator experiments (staircase, correlation): records shaped like the estimator loop's
+// (`src/run/execute-estimators.ts`): the full resolved config, `cell.task`, evaluations with
+// `trueMI` and `trainSd`, the staircase's per-step traces and its `logK` constant.
+
+/** The staircase fixture: 2 levels of 200 steps, an evaluation every 100 steps, K = 64. */
+const STAIRCASE_LEVELS = [2, 4];
+const STAIRCASE_STEPS_PER_LEVEL = 200;
+const STAIRCASE_EVAL_EVERY = 100;
+const STAIRCASE_BATCH = 64;
+/** The step whose estimate is non-finite in the failed staircase run (concat/mine/gaussian). */
+export const STAIRCASE_FAIL_STEP = 312;
+
+/** pandas' `ewm(span).mean()` (adjust=True), as the loop's `estimateEma`; null ends it. */
+function emaSpan(values: readonly (number | null)[], span: number): (number | null)[] {
+  const decay = 1 - 2 / (span + 1);
+  let weighted = 0;
+  let weights = 0;
+  return values.map((v) => {
+    if (v === null) return null;
+    weighted = decay * weighted + v;
+    weights = decay * weights + 1;
+    return weighted / weights;
+  });
+}
+
+/** Mean and sample sd (n − 1) of a window; null where undefined or non-finite (JSON). */
+function windowStats(values: readonly (number | null)[]): {
+  mean: number | null;
+  sd: number | null;
+} {
+  if (values.length === 0 || values.some((v) => v === null)) return { mean: null, sd: null };
+  const xs = values as number[];
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  if (xs.length < 2) return { mean, sd: null };
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
+  return { mean, sd };
+}
+
+/** The config fields of an estimator-loop record, in the runner's order. */
+function estimatorConfig(c: {
+  loop: string;
+  steps: number;
+  evalEvery: number;
+  batchSize: number;
+  learningRate: number;
+  critic: { name: string; options: Record<string, unknown> };
+  bound: string;
+  loopOptions: Record<string, unknown>;
+  estimator: { name: string; options: Record<string, unknown> };
+  task: { name: string; options: Record<string, unknown> };
+}): Record<string, unknown> {
+  return {
+    loop: c.loop,
+    dataset: 'mnist',
+    dataDir: null,
+    trainLimit: null,
+    testLimit: null,
+    steps: c.steps,
+    evalEvery: c.evalEvery,
+    batchSize: c.batchSize,
+    learningRate: c.learningRate,
+    noiseSigma: 0,
+    probe: {},
+    jacobianSamples: 0,
+    encoder: null,
+    critic: c.critic,
+    bound: c.bound,
+    target: null,
+    sampling: null,
+    loopOptions: c.loopOptions,
+    estimator: c.estimator,
+    task: c.task,
+  };
+}
+
+/** Estimator variant id → the registry estimator and options its config resolves to. */
+const ESTIMATOR_CONFIG: Record<string, { name: string; options: Record<string, unknown> }> = {
+  infonce: { name: 'infonce', options: {} },
+  mine: { name: 'mine', options: { rate: 0.01 } },
+  'smile-5': { name: 'smile', options: { tau: 5 } },
+};
+
+/** The common frame of an estimator record (everything but config, evaluations and extras). */
+function estimatorRecord(options: {
+  experiment: string;
+  critic: string;
+  bound: string;
+  task: string;
+  seed: number;
+  config: Record<string, unknown>;
+  evaluations: Evaluation[];
+  seconds: number;
+  error?: { message: string; step: number };
+  traces?: RunRecord['traces'];
+  constants?: Record<string, number>;
+}): RunRecord {
+  const { experiment, critic, bound, task, seed } = options;
+  return {
+    schemaVersion: RECORD_SCHEMA_VERSION,
+    id: `${experiment}/${critic}.${bound}.${task}/seed-${seed}`,
+    experiment,
+    preset: 'smoke',
+    cell: { encoder: null, critic, bound, target: null, sampling: null, task },
+    seed,
+    status: options.error ? 'failed' : 'ok',
+    ...(options.error ? { error: options.error } : {}),
+    config: options.config,
+    configHash: `fixture-${experiment}`,
+    backend: 'wasm',
+    versions: { mimax: '0.1.0', node: '20.20.2', '@tensorflow/tfjs-core': '4.22.0' },
+    startedAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: `2026-01-01T0${1 + (seed % 9)}:00:00.000Z`,
+    seconds: options.seconds,
+    evaluations: options.evaluations,
+    ...(options.constants ? { constants: options.constants } : {}),
+    ...(options.traces ? { traces: options.traces } : {}),
+  };
+}
+
+/** Mean estimate at true MI `mi` (nats): InfoNCE saturates below log K, MINE is nearly unbiased, SMILE biased low. */
+function staircaseMean(bound: string, mi: number, logK: number): number {
+  if (bound === 'infonce') return -Math.log(Math.exp(-mi) + Math.exp(-logK)); // soft-min(mi, log K)
+  if (bound === 'mine') return mi - 0.1;
+  return mi - 0.125 * mi; // smile-5
+}
+
+/** Per-step sd of the estimate: MINE's grows with the MI, InfoNCE's stays small. */
+function staircaseSd(bound: string, mi: number): number {
+  if (bound === 'infonce') return 0.08;
+  if (bound === 'mine') return 0.25 * mi;
+  return 0.2;
+}
+
+/**
+ * Staircase records: 2 critics × 3 estimators × 2 tasks × 1 seed. Each step's estimate
+ * approaches the level's mean (time constant 25 steps) with Gaussian noise; the cubic task is
+ * harder (lower, noisier), the separable critic slightly weaker. concat/mine/gaussian fails.
+ */
+function staircaseRecords(): RunRecord[] {
+  const logK = Math.log(STAIRCASE_BATCH);
+  const steps = STAIRCASE_LEVELS.length * STAIRCASE_STEPS_PER_LEVEL;
+  const levelOf = (step: number) => STAIRCASE_LEVELS[Math.floor(step / STAIRCASE_STEPS_PER_LEVEL)];
+  const out: RunRecord[] = [];
+  for (const critic of ['separable', 'concat']) {
+    for (const bound of ['infonce', 'mine', 'smile-5']) {
+      for (const task of ['gaussian', 'cubic']) {
+        const seed = 0;
+        const u = rng(hashString(`staircase/${critic}.${bound}.${task}/${seed}`));
+        const scale = (task === 'cubic' ? 0.9 : 1) * (critic === 'separable' ? 0.97 : 1);
+        const noise = task === 'cubic' ? 1.2 : 1;
+        const failAt =
+          critic === 'concat' && bound === 'mine' && task === 'gaussian'
+            ? STAIRCASE_FAIL_STEP
+            : undefined;
+        const trace: (number | null)[] = [];
+        let previous = 0;
+        for (let step = 0; step < steps; step++) {
+          const mi = levelOf(step);
+          if (step > 0 && mi !== levelOf(step - 1))
+            previous = scale * staircaseMean(bound, levelOf(step - 1), logK);
+          const since = step % STAIRCASE_STEPS_PER_LEVEL;
+          const mean = scale * staircaseMean(bound, mi, logK);
+          const value = previous + (mean - previous) * (1 - Math.exp(-since / 25));
+          trace.push(round(value + noise * staircaseSd(bound, mi) * gaussian(u)));
+          if (step === failAt) {
+            trace[step] = null; // the non-finite estimate, stored as null (JSON)
+            break;
+          }
+        }
+        const secondsPerStep = 0.004 + 0.002 * u();
+        const evaluations: Evaluation[] = [];
+        for (let step = 0; step <= steps; step += STAIRCASE_EVAL_EVERY) {
+          const window = trace.slice(Math.max(0, step - STAIRCASE_EVAL_EVERY), step);
+          const { mean, sd } = windowStats(window);
+          const truth = window.length
+            ? window.reduce<number>((a, _, k) => a + levelOf(step - window.length + k), 0) /
+              window.length
+            : null;
+          evaluations.push({
+            step,
+            trainBound: mean === null ? null : round(mean),
+            testBound: null,
+            accuracy: null,
+            seconds: round(Math.min(step, failAt ?? step) * secondsPerStep + 0.5, 2),
+            ...(truth === null ? {} : { trueMI: truth }),
+            ...(sd === null ? {} : { trainSd: round(sd) }),
+          });
+          if (failAt !== undefined && step > failAt) break; // the failing window's evaluation ends the run
+        }
+        const every = { start: 0, every: 1, downsample: { every: 25, reduce: 'sample' as const } };
+        out.push(
+          estimatorRecord({
+            experiment: 'staircase',
+            critic,
+            bound,
+            task,
+            seed,
+            config: estimatorConfig({
+              loop: 'staircase',
+              steps,
+              evalEvery: STAIRCASE_EVAL_EVERY,
+              batchSize: STAIRCASE_BATCH,
+              learningRate: 0.0005,
+              critic:
+                critic === 'separable'
+                  ? { name: 'separable', options: { hidden: [256, 256], outputDim: 32 } }
+                  : { name: 'concat', options: { hidden: [256, 256] } },
+              bound,
+              loopOptions: { levels: STAIRCASE_LEVELS },
+              estimator: ESTIMATOR_CONFIG[bound],
+              task: { name: task, options: { dim: 20 } },
+            }),
+            evaluations,
+            seconds: round((failAt ?? steps) * secondsPerStep + 0.6, 2),
+            ...(failAt === undefined
+              ? {}
+              : {
+                  error: {
+                    message: `${bound} estimate became non-finite at step ${failAt}`,
+                    step: failAt,
+                  },
+                }),
+            constants: { logK: round(logK) },
+            traces: {
+              estimate: { ...every, values: trace as number[] },
+              estimateEma: {
+                ...every,
+                values: emaSpan(trace, 200).map((v) => (v === null ? null : round(v))) as number[],
+              },
+            },
+          }),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Correlation records: 3 estimators × ρ ∈ {−0.5, 0, 0.5, 0.9} × d ∈ {1, 10} × 1 seed, 200
+ * steps, evaluated every 100. The held-out estimate approaches InfoNCE's soft-min(I, log K),
+ * MINE's I (overshooting on the training split), SMILE's 0.9·I.
+ */
+function correlationRecords(): RunRecord[] {
+  const batchSize = 128;
+  const logK = Math.log(batchSize);
+  const out: RunRecord[] = [];
+  for (const bound of ['infonce', 'mine', 'smile-5']) {
+    for (const dim of [1, 10]) {
+      for (const rho of [-0.5, 0, 0.5, 0.9]) {
+        const seed = 0;
+        const task = `gaussian-d${dim}-rho${rho}`;
+        const u = rng(hashString(`correlation/concat.${bound}.${task}/${seed}`));
+        const trueMI = -(dim / 2) * Math.log(1 - rho * rho);
+        const final =
+          bound === 'infonce'
+            ? -Math.log(Math.exp(-trueMI) + Math.exp(-logK))
+            : bound === 'mine'
+              ? trueMI
+              : 0.9 * trueMI;
+        const secondsPerStep = 0.01 + 0.005 * u();
+        const evaluations: Evaluation[] = range(3, 100).map((step) => {
+          const level = final * (1 - Math.exp(-step / 60));
+          const sd = 0.05 + 0.1 * level;
+          return {
+            step,
+            trainBound: step === 0 ? null : noisy(u, level * (bound === 'mine' ? 1.1 : 1), 0.02),
+            testBound: noisy(u, level, 0.02 + 0.02 * level),
+            accuracy: null,
+            seconds: round(step * secondsPerStep + 0.3, 2),
+            trueMI,
+            ...(step === 0 ? {} : { trainSd: round(sd) }),
+          };
+        });
+        out.push(
+          estimatorRecord({
+            experiment: 'correlation',
+            critic: 'concat',
+            bound,
+            task,
+            seed,
+            config: estimatorConfig({
+              loop: 'correlation',
+              steps: 200,
+              evalEvery: 100,
+              batchSize,
+              learningRate: 0.0001,
+              critic: { name: 'concat', options: { hidden: [100, 100] } },
+              bound,
+              loopOptions: { samples: 20_000, testFraction: 0.2 },
+              estimator: ESTIMATOR_CONFIG[bound],
+              task: { name: 'gaussian', options: { dim, rho } },
+            }),
+            evaluations,
+            seconds: round(200 * secondsPerStep + 0.4, 2),
+          }),
+        );
+      }
+    }
+  }
+  return out;
+}
+
 /** Writes every fixture record under `outDir` (replacing `outDir/records`). Returns the ids. */
 export function makeFixtureRecords(outDir: string): string[] {
   rmSync(join(outDir, RECORDS_DIR), { recursive: true, force: true });
-  return allSpecs().map((spec) => {
-    const r = record(spec);
+  const records = [...allSpecs().map(record), ...staircaseRecords(), ...correlationRecords()];
+  return records.map((r) => {
     writeRecord(outDir, r);
     return r.id;
   });

@@ -15,6 +15,11 @@ import {
 } from '../results/frames.ts';
 import type { Manifest } from '../results/io.ts';
 import { UserError } from '../types.ts';
+import {
+  correlationEstimates,
+  staircaseBiasVariance,
+  staircaseEstimates,
+} from './estimator-figures.ts';
 import { label } from './labels.ts';
 import {
   caption,
@@ -295,6 +300,13 @@ export const FIGURES: Readonly<Record<string, Readonly<Record<string, FigureDef>
   },
   noniid: {
     estimates: noniidEstimates,
+  },
+  staircase: {
+    estimates: staircaseEstimates,
+    'bias-variance': staircaseBiasVariance,
+  },
+  correlation: {
+    estimates: correlationEstimates,
   },
 };
 

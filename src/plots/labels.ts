@@ -5,10 +5,19 @@
 
 /** Id → label. Ids not listed here are shown as themselves. */
 export const LABELS: Readonly<Record<string, string>> = {
-  // bounds
+  // bounds; in the estimator experiments (staircase, correlation) the estimator variant ids
   infonce: 'I_NCE',
   nwj: 'I_NWJ',
   tuba: 'I_TUBA',
+  js: 'I_JS',
+  dv: 'I_DV',
+  mine: 'MINE',
+  'smile-1': 'SMILE (τ=1)',
+  'smile-5': 'SMILE (τ=5)',
+  'smile-inf': 'SMILE (τ=∞)',
+  'alpha-0.01': 'I_α (α=0.01)',
+  'alpha-0.5': 'I_α (α=0.5)',
+  'alpha-0.99': 'I_α (α=0.99)',
   // critics
   bilinear: 'Bilinear critic',
   separable: 'Separable critic',
@@ -21,11 +30,18 @@ export const LABELS: Readonly<Record<string, string>> = {
   // sampling (noniid experiment)
   iid: 'iid',
   noniid: 'non-iid',
+  // ground-truth tasks (estimator experiments)
+  gaussian: 'Gaussian',
+  cubic: 'Cubic',
   // frame columns shown as axis or panel titles
   accuracy: 'Test accuracy',
   testBound: 'Bound (nats)',
   trainBound: 'Training bound (nats)',
   logCondition: 'log(σ_max / σ_min)',
+  // per-level metrics of the staircase (bias-variance figure)
+  bias: 'bias (nats)',
+  sd: 'sd (nats)',
+  mse: 'MSE (nats²)',
 };
 
 /** The label of `id`; unknown ids fall back to the id, null to `'none'`. */

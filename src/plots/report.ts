@@ -69,14 +69,14 @@ function finalRows(set: ResultSet, value: string): Map<string, DataRow> {
   const rows = summarize(set.frames.evaluations, set.frames.runs, value).objects() as DataRow[];
   const out = new Map<string, DataRow>();
   for (const r of rows) {
-    const key = JSON.stringify([r['encoder'], r['critic'], r['bound'], r['target'], r['sampling']]);
+    const key = JSON.stringify(CELL_HEADERS.map((c) => r[c]));
     const prev = out.get(key);
     if (!prev || (r['step'] as number) >= (prev['step'] as number)) out.set(key, r);
   }
   return out;
 }
 
-const CELL_HEADERS = ['encoder', 'critic', 'bound', 'target', 'sampling'];
+const CELL_HEADERS = ['encoder', 'critic', 'bound', 'target', 'sampling', 'task'];
 
 /** The table of final accuracies, test and train bounds per cell (mean ± sd, n ok / n requested). */
 function finalTable(set: ResultSet): string {

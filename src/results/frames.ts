@@ -360,3 +360,79 @@ export function movingAverage(
     .derive({ smoothed: aq.rolling(aq.op.average(value) as unknown as object, [-half, half]) })
     .ungroup();
 }
+
+/**
+ * Per-level statistics of the staircase (Poole et al. 2019, Fig. 2 bias/variance): for every
+ * run and true-MI level, its last evaluation in that level, whose window is the level's last
+ * `evalEvery` steps. Columns: the cell columns, `seed`, `status`, `trueMI`, `step` (of that
+ * evaluation), `window` (steps since the run's previous evaluation), `estimate` (the window mean), `bias` (estimate − trueMI), `sd` (of the per-step estimates), `mse` (bias² +
+ * the window's variance, i.e. the mean squared error of a per-step estimate, with the variance
+ * taken as sd²·(n − 1)/n ≈ sd² for windows of hundreds of steps). A level that a failed or
+ * still running run did not finish, or whose window held a non-finite estimate, has no row:
+ * absent, never zero.
+ */
+export function levelStatistics(evaluations: Frame, runs: Frame): Frame {
+  const status = new Map<string, string>();
+  const runKey = [...CELL_KEY, 'seed'];
+  for (const d of runs.objects() as Row[]) status.set(keyOf(d, runKey), d['status'] as string);
+  // The last evaluation per run and level; a level a failed run stopped in is incomplete.
+  const last = new Map<string, Row>();
+  for (const d of evaluations.objects() as Row[]) {
+    if (d['trueMI'] === null) continue;
+    const k = keyOf(d, [...runKey, 'trueMI']);
+    const previous = last.get(k);
+    if (!previous || (d['step'] as number) > (previous['step'] as number)) last.set(k, d);
+  }
+  // Each run's evaluation steps, ascending: its last step, and each window's length.
+  const stepsOf = new Map<string, number[]>();
+  for (const d of evaluations.objects() as Row[]) {
+    const k = keyOf(d, runKey);
+    stepsOf.set(k, [...(stepsOf.get(k) ?? []), d['step'] as number]);
+  }
+  for (const steps of stepsOf.values()) steps.sort((a, b) => a - b);
+  const rows: Row[] = [];
+  for (const d of last.values()) {
+    const k = keyOf(d, runKey);
+    const runStatus = status.get(k) ?? (d['status'] as string);
+    const estimate = d['trainBound'] as number | null;
+    const sd = d['trainSd'] as number | null;
+    // An unfinished run's last level ended early: its window is not the level's end.
+    const steps = stepsOf.get(k) ?? [];
+    const step = d['step'] as number;
+    const incomplete = runStatus !== 'ok' && step === steps.at(-1);
+    if (estimate === null || sd === null || incomplete) continue;
+    const previous = steps[steps.indexOf(step) - 1] ?? 0;
+    const bias = estimate - (d['trueMI'] as number);
+    const cell: Row = {};
+    for (const c of CELL_COLUMNS) cell[c] = d[c];
+    rows.push({
+      experiment: d['experiment'],
+      ...cell,
+      seed: d['seed'],
+      status: runStatus,
+      trueMI: d['trueMI'],
+      step,
+      window: step - previous,
+      estimate,
+      bias,
+      sd,
+      mse: bias * bias + sd * sd,
+    });
+  }
+  return tableFromRows(LEVEL_COLUMNS, rows);
+}
+
+/** Columns of {@link levelStatistics}. */
+export const LEVEL_COLUMNS = {
+  experiment: 'string',
+  ...CELL_SPEC,
+  seed: 'number',
+  status: 'string',
+  trueMI: 'number',
+  step: 'number',
+  window: 'number',
+  estimate: 'number',
+  bias: 'number',
+  sd: 'number',
+  mse: 'number',
+} as const satisfies ColumnSpec;

@@ -147,8 +147,10 @@ export async function executeStaircase(scope: RunScope): Promise<LoopOutcome> {
       learningRate: c.learningRate,
       evaluate: async (step, window, trace) => {
         const { mean, sd } = meanSd(window);
+        // The window holds the estimates of trace steps [trace.length − window.length, trace.length).
         let truth = 0;
-        for (let s = step - window.length; s < step; s++) truth += levels[levelOf(s)];
+        for (let s = trace.length - window.length; s < trace.length; s++)
+          truth += levels[levelOf(s)];
         const evaluation: Evaluation = {
           step,
           trainBound: mean === null ? null : finiteOrNull(mean),

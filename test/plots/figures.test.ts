@@ -2,6 +2,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Resvg } from '@resvg/resvg-js';
+import { STAIRCASE_FAIL_STEP } from '../../scripts/make-fixture-records.ts';
+import {
+  CORRELATION_TASK_ID,
+  gaussianMI,
+  parseCorrelationTask,
+} from '../../src/plots/estimator-figures.ts';
 import { FIGURES, figureIds, getFigure } from '../../src/plots/figures.ts';
 import { label, targetLabel } from '../../src/plots/labels.ts';
 import { compileSpec, renderSvg, resvgOptions } from '../../src/plots/render.ts';
@@ -36,6 +42,51 @@ const EXPECTED: Record<string, [number, string[]]> = {
   'encoder-impact/accuracy': [8, ['MLP', 'ConvNet', 't = 2', 't = 4']],
   'encoder-impact/bound': [8, ['MLP', 'ConvNet', 't = 2', 't = 4']],
   'noniid/estimates': [4, ['I_NCE', 'I_NWJ', 'non-iid', 'true MI = 0.0204']],
+  // 12 runs × (raw trace + EMA), and the true-MI staircase in each of the 6 panels.
+  'staircase/estimates': [
+    30,
+    [
+      'I_NCE · Gaussian',
+      'MINE · Cubic',
+      'SMILE (τ=5) · Gaussian',
+      'Separable critic',
+      'MLP critic',
+      'true MI',
+      'log K',
+      '12 runs: 11 ok, 1 failed (non-finite estimate; drawn up to their failure)',
+      'y clipped to [−2, 9] nats',
+    ],
+  ],
+  // 3 metrics × (2 critics × 2 tasks) panels × 3 estimators (the failed run's a single point).
+  'staircase/bias-variance': [
+    36,
+    [
+      'bias (nats)',
+      'sd (nats)',
+      'MSE (nats²)',
+      'I_NCE',
+      'MINE',
+      'SMILE (τ=5)',
+      'Separable critic · Cubic',
+      'true MI (nats)',
+      "the level's last 100 steps",
+      'no value (run failed or unfinished before the level ended): MINE · MLP critic · Gaussian at 4 nats',
+    ],
+  ],
+  // 3 estimators and the true MI in each of the 2 dimension panels.
+  'correlation/estimates': [
+    8,
+    [
+      'd = 1',
+      'd = 10',
+      'I_NCE',
+      'MINE',
+      'SMILE (τ=5)',
+      'true MI',
+      'correlation ρ',
+      '24 runs: 24 ok',
+    ],
+  ],
 };
 
 test('the registry has exactly the figure ids the experiments reference', () => {
@@ -63,12 +114,104 @@ for (const [key, [lines, texts]] of Object.entries(EXPECTED)) {
     }
     // Ids never leak into the display (they are data, not labels).
     if (experiment === 'critic-impact') assert.ok(!svg.includes('>concat<'));
+    for (const id of ['concat', 'mine', 'smile-5', 'infonce', 'gaussian']) {
+      if (experiment === 'staircase' || experiment === 'correlation') {
+        assert.ok(!svg.includes(`>${id}<`), `id '${id}' shown`);
+      }
+    }
     if (id.startsWith('condition')) assert.equal(countMarks(svg, 'area'), 3);
   });
 }
 
+const build = (experiment: string, id: string) => {
+  const set = sets.get(experiment)!;
+  return getFigure(experiment, id).build(set.frames, set.manifest);
+};
+const dataOf = (spec: Record<string, unknown>) =>
+  (spec['data'] as { values: Record<string, unknown>[] }).values;
+
+test('staircase/estimates: the caption names the failed run and where it stopped', () => {
+  const subtitle = (build('staircase', 'estimates')['title'] as { subtitle: string[] }).subtitle;
+  const failed = subtitle.filter((line) => line.startsWith('failed:'));
+  assert.deepEqual(failed, [
+    `failed: MINE · MLP critic · Gaussian, seed 0, stopped at step ${STAIRCASE_FAIL_STEP}`,
+  ]);
+  // The failed run is drawn up to its failure: its last trace point is before the failing step.
+  const rows = dataOf(build('staircase', 'estimates')).filter(
+    (r) => r['kind'] === 'estimate' && r['criticLabel'] === 'MLP critic',
+  );
+  const steps = (panel: string) =>
+    rows.filter((r) => r['panel'] === panel).map((r) => r['step'] as number);
+  const gaussian = steps('MINE · Gaussian');
+  const cubic = steps('MINE · Cubic');
+  assert.ok(Math.max(...gaussian) < STAIRCASE_FAIL_STEP && Math.max(...gaussian) >= 300);
+  assert.equal(Math.max(...cubic), 375);
+});
+
+test('staircase/bias-variance: a failed run has no rows at the level it did not finish', () => {
+  const rows = dataOf(build('staircase', 'bias-variance'));
+  const of = (task: string, trueMI: number) =>
+    rows.filter(
+      (r) =>
+        r['critic'] === 'concat' &&
+        r['bound'] === 'mine' &&
+        r['task'] === task &&
+        r['trueMI'] === trueMI,
+    );
+  // Failed at step 312, in the second level (4 nats): the first level is complete.
+  assert.deepEqual(
+    of('gaussian', 2).map((r) => r['metric']),
+    ['bias', 'sd', 'mse'],
+  );
+  assert.deepEqual(of('gaussian', 4), []); // absent, not zero
+  assert.equal(of('cubic', 4).length, 3); // the same cell's ok run has both levels
+  for (const r of of('gaussian', 2)) assert.ok(Number.isFinite(r['value']) && r['value'] !== 0);
+  // MSE = bias² + sd² per run (1 seed: the point is that run's value).
+  const [bias, sd, mse] = of('cubic', 4).map((r) => r['value'] as number);
+  assert.ok(Math.abs(mse - (bias * bias + sd * sd)) < 1e-12);
+  assert.equal(rows.length, 3 * (12 * 2 - 1));
+});
+
+test('correlation/estimates: task ids parse, and the true MI curve is −(d/2)·ln(1 − ρ²)', () => {
+  assert.deepEqual(parseCorrelationTask('gaussian-d1-rho0.5'), {
+    task: 'gaussian',
+    dim: 1,
+    rho: 0.5,
+  });
+  assert.deepEqual(parseCorrelationTask('gaussian-d10-rho-0.9'), {
+    task: 'gaussian',
+    dim: 10,
+    rho: -0.9,
+  });
+  assert.equal(parseCorrelationTask('gaussian-d2-rho0').rho, 0);
+  assert.ok(!CORRELATION_TASK_ID.test('gaussian'));
+  assert.throws(() => parseCorrelationTask('gaussian-rho0.5'), UserError);
+  assert.ok(Math.abs(gaussianMI(10, 0.9) - 5 * Math.log(1 / 0.19)) < 1e-12);
+  const rows = dataOf(build('correlation', 'estimates'));
+  const truth = rows.filter((r) => r['kind'] === 'truth');
+  assert.ok(truth.length > 100);
+  for (const r of truth) {
+    const d = r['dim'] as number;
+    const rho = r['rho'] as number;
+    assert.ok(rho >= -0.995 && rho <= 0.995);
+    assert.ok(Math.abs((r['mean'] as number) - -(d / 2) * Math.log(1 - rho * rho)) < 1e-12);
+  }
+  // One point per estimator × ρ × d (1 seed each), at the runs' true MI.
+  const points = rows.filter((r) => r['kind'] === 'estimate');
+  assert.equal(points.length, 3 * 4 * 2);
+  for (const p of points) {
+    assert.ok(
+      Math.abs((p['trueMI'] as number) - gaussianMI(p['dim'] as number, p['rho'] as number)) <
+        1e-12,
+    );
+  }
+});
+
 test('labels: known ids map to display names, unknown ids fall back to the id', () => {
   assert.equal(label('infonce'), 'I_NCE');
+  assert.equal(label('smile-inf'), 'SMILE (τ=∞)');
+  assert.equal(label('alpha-0.5'), 'I_α (α=0.5)');
+  assert.equal(label('mse'), 'MSE (nats²)');
   assert.equal(label('inner-product'), 'Inner product');
   assert.equal(label('my-critic'), 'my-critic');
   assert.equal(label(null), 'none');

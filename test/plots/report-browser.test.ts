@@ -76,7 +76,7 @@ test('report renders every figure in headless Chromium without console errors', 
         error: f.classList.contains('error'),
       })),
     );
-    assert.equal(marks.length, 11);
+    assert.equal(marks.length, 14);
     for (const m of marks) {
       assert.equal(m.error, false, m.id);
       assert.ok(m.svg >= 1, `${m.id} has no SVG`);

@@ -6,6 +6,7 @@ import {
   downsampleTrace,
   EVALUATION_COLUMNS,
   type Frame,
+  levelStatistics,
   movingAverage,
   RUN_COLUMNS,
   recordsToFrames,
@@ -39,7 +40,9 @@ test('frames have the documented columns and one row per record × evaluation', 
     0,
   );
   assert.equal(frames.conditions.numRows(), nCond);
-  const failed = rows(frames.runs).filter((r) => r['status'] === 'failed');
+  const failed = rows(frames.runs).filter(
+    (r) => r['status'] === 'failed' && r['experiment'] === 'critic-impact',
+  );
   assert.equal(failed.length, 1);
   assert.match(failed[0]['error'] as string, /NaN/);
   assert.equal(failed[0]['nEvaluations'], 4);
@@ -157,4 +160,79 @@ test('movingAverage: centered window per group, shrinking at the ends', () => {
     out.map((r) => r['smoothed']),
     [1.5, 3, 4.5, 10],
   );
+});
+
+test('levelStatistics: the last window of each level per run; unfinished levels are absent', () => {
+  const base = {
+    schemaVersion: 1,
+    experiment: 'staircase',
+    preset: 'smoke',
+    seed: 0,
+    config: {},
+    configHash: 'h',
+    backend: 'cpu',
+    versions: {},
+    startedAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+    seconds: 1,
+  } as const;
+  const cell = (bound: string) => ({
+    encoder: null,
+    critic: 'separable',
+    bound,
+    target: null,
+    sampling: null,
+    task: 'gaussian',
+  });
+  const e = (step: number, mean: number | null, sd: number | null, trueMI: number) => ({
+    step,
+    trainBound: mean,
+    testBound: null,
+    accuracy: null,
+    seconds: step,
+    ...(step === 0 ? {} : { trueMI }),
+    ...(sd === null ? {} : { trainSd: sd }),
+  });
+  const ok: RunRecord = {
+    ...base,
+    id: 'staircase/separable.infonce.gaussian/seed-0',
+    cell: cell('infonce'),
+    status: 'ok',
+    // levels [2, 4] of 20 steps, evaluations every 10 steps and after the last
+    evaluations: [
+      e(0, null, null, 2),
+      e(10, 1.0, 0.3, 2),
+      e(20, 1.5, 0.2, 2),
+      e(30, 2.5, 0.4, 4),
+      e(40, 3.0, 0.5, 4),
+    ],
+  };
+  const failed: RunRecord = {
+    ...base,
+    id: 'staircase/separable.nwj.gaussian/seed-0',
+    cell: cell('nwj'),
+    status: 'failed',
+    error: { message: 'nwj estimate became non-finite at step 35', step: 35 },
+    evaluations: [
+      e(0, null, null, 2),
+      e(10, 1.2, 0.5, 2),
+      e(20, 1.9, 0.6, 2),
+      e(30, 3.1, 0.9, 4),
+      e(40, null, null, 4),
+    ],
+  };
+  const f = recordsToFrames([ok, failed]);
+  const stats = rows(levelStatistics(f.evaluations, f.runs));
+  const pick = (bound: string, mi: number) =>
+    stats.find((d) => d.bound === bound && d.trueMI === mi);
+  const close = (a: unknown, b: number) =>
+    assert.ok(Math.abs((a as number) - b) < 1e-12, `${a} vs ${b}`);
+  close(pick('infonce', 2)?.bias, -0.5); // window of steps 10..19: 1.5 − 2
+  close(pick('infonce', 2)?.mse, 0.25 + 0.04);
+  close(pick('infonce', 4)?.bias, -1.0);
+  close(pick('infonce', 4)?.sd, 0.5);
+  close(pick('nwj', 2)?.bias, -0.1);
+  assert.equal(pick('nwj', 2)?.status, 'failed');
+  assert.equal(pick('nwj', 4), undefined, 'the level the failed run did not finish has no row');
+  assert.equal(stats.length, 3);
 });
