@@ -3,9 +3,12 @@
  * accuracy and bounds at the first and last evaluation (mean ± sd over ok seeds, n), Jacobian
  * log-condition percentiles at the last step, and the noniid estimates' final smoothed values.
  *
+ * For the estimator benchmarks: the staircase's bias and sd per estimator × critic × task ×
+ * level, and the correlation benchmark's final held-out estimates against the truth.
+ *
  *   node --import tsx scripts/findings.ts [EXPERIMENT ...] [--from precomputed]
  */
-import { conditionPercentiles, summarize } from '../src/results/frames.ts';
+import { conditionPercentiles, levelStatistics, summarize } from '../src/results/frames.ts';
 import { listExperiments, loadResultSet } from '../src/results/source.ts';
 
 const args = process.argv.slice(2);
@@ -27,8 +30,56 @@ const cellOf = (d: Row) =>
     .map((v, i) => (i === 3 && typeof v === 'number' ? `t${v}` : String(v)))
     .join('.');
 
+/** Staircase: bias (sd) of each estimator at each level, and the failed runs. */
+function staircaseFindings(frames: ReturnType<typeof loadResultSet>['frames']) {
+  const stats = levelStatistics(frames.evaluations, frames.runs).objects() as Row[];
+  const levels = [...new Set(stats.map((d) => d.trueMI as number))].sort((a, b) => a - b);
+  const key = (d: Row) => `${d.task} · ${d.critic} · ${d.bound}`;
+  console.log(
+    `\nper level: bias (sd) of the window mean, pooled over seeds\n| task · critic · estimator | ${levels.join(' | ')} |\n|---|${levels.map(() => '---:').join('|')}|`,
+  );
+  for (const cell of [...new Set(stats.map(key))].sort()) {
+    const cells = levels.map((mi) => {
+      const rows = stats.filter((d) => key(d) === cell && d.trueMI === mi);
+      if (rows.length === 0) return '—';
+      const m = (c: string) => rows.reduce((a, d) => a + (d[c] as number), 0) / rows.length;
+      return `${m('bias').toFixed(2)} (${m('sd').toFixed(2)})`;
+    });
+    console.log(`| ${cell} | ${cells.join(' | ')} |`);
+  }
+  for (const r of frames.runs.objects() as Row[]) {
+    if (r.status !== 'ok') console.log(`- ${r.status}: ${r.id}: ${r.error ?? ''}`);
+  }
+}
+
+/** Correlation: each run's final held-out estimate against the truth. */
+function correlationFindings(frames: ReturnType<typeof loadResultSet>['frames']) {
+  const last = new Map<string, Row>();
+  for (const d of frames.evaluations.objects() as Row[]) {
+    const k = `${d.task} · ${d.bound} · ${d.seed}`;
+    if (!last.has(k) || (d.step as number) > (last.get(k)!.step as number)) last.set(k, d);
+  }
+  console.log(
+    '\n| task | estimator | seed | true MI | held-out | train |\n|---|---|---:|---:|---:|---:|',
+  );
+  for (const [, d] of [...last].sort(([a], [b]) => a.localeCompare(b))) {
+    const f = (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : '—');
+    console.log(
+      `| ${d.task} | ${d.bound} | ${d.seed} | ${f(d.trueMI)} | ${f(d.testBound)} | ${f(d.trainBound)} |`,
+    );
+  }
+}
+
 for (const experiment of named.length ? named : listExperiments(from)) {
   const { frames, manifest } = loadResultSet(from, experiment);
+  if (experiment === 'staircase' || experiment === 'correlation') {
+    console.log(
+      `\n## ${experiment} (preset ${manifest.preset}, seeds ${manifest.seeds.join(',')}, runs ok ${manifest.runs.ok}/${manifest.runs.requested}, failed ${manifest.runs.failed})`,
+    );
+    if (experiment === 'staircase') staircaseFindings(frames);
+    else correlationFindings(frames);
+    continue;
+  }
   console.log(
     `\n## ${experiment} (preset ${manifest.preset}, seeds ${manifest.seeds.join(',')}, runs ok ${manifest.runs.ok}/${manifest.runs.requested})`,
   );
