@@ -13,28 +13,59 @@ import {
 import { validateGrid } from '../../src/run/validate.ts';
 
 describe('experiment definitions', () => {
-  it('all six experiments of the paper are defined, each citing its section', () => {
-    assert.deepEqual(Object.keys(EXPERIMENTS).sort(), [
-      'adversarial',
-      'critic-impact',
-      'encoder-impact',
-      'invertible',
-      'non-invertible',
-      'noniid',
-    ]);
-    for (const e of Object.values(EXPERIMENTS)) assert.match(e.paper, /^Sec\. \d/);
+  const PAPER = [
+    'adversarial',
+    'critic-impact',
+    'encoder-impact',
+    'invertible',
+    'non-invertible',
+    'noniid',
+  ];
+
+  it('all six experiments of the paper are defined, each citing its section, plus the estimator benchmarks', () => {
+    assert.deepEqual(
+      Object.keys(EXPERIMENTS).sort(),
+      [...PAPER, 'correlation', 'staircase'].sort(),
+    );
+    for (const id of PAPER) assert.match(EXPERIMENTS[id].paper, /^Sec\. \d/);
+    assert.match(EXPERIMENTS['staircase'].paper, /Poole 2019/);
   });
 
   it('every preset resolves and validates against the registries', () => {
     for (const e of Object.values(EXPERIMENTS)) {
+      const paperExperiment = PAPER.includes(e.id);
       for (const preset of PRESETS) {
         const config = resolveConfig(e, preset);
         validateGrid(e, config);
+        // The Colab: 20 runs per cell; the estimator benchmarks: ≥ 3 (Poole shows one run).
         if (preset === 'paper')
-          assert.equal(config.seeds, 20, `${e.id}: paper preset has 20 seeds`);
-        if (preset === 'fast') assert.ok(config.seeds >= 3, `${e.id}: fast preset has ≥ 3 seeds`);
+          assert.ok(config.seeds >= (paperExperiment ? 20 : 3), `${e.id}: paper preset seeds`);
+        if (preset === 'fast' && paperExperiment)
+          assert.ok(config.seeds >= 3, `${e.id}: fast preset has ≥ 3 seeds`);
       }
     }
+  });
+
+  it('exclude drops matching cells: the staircase fast preset keeps 3 estimators for the concat critic', () => {
+    const runs = expandRuns(
+      EXPERIMENTS['staircase'],
+      resolveConfig(EXPERIMENTS['staircase'], 'fast'),
+      'fast',
+    );
+    const concat = [
+      ...new Set(runs.filter((r) => r.cell.critic === 'concat').map((r) => r.cell.bound)),
+    ];
+    assert.deepEqual(concat.sort(), ['infonce', 'mine', 'smile-5']);
+    assert.equal(runs.filter((r) => r.cell.critic === 'separable').length, 12 * 2);
+    assert.equal(runs.length, 12 * 2 + 3 * 2);
+    // The paper preset runs the full product: 2 critics × 12 estimators × 2 tasks × 3 seeds.
+    const paper = resolveConfig(EXPERIMENTS['staircase'], 'paper');
+    assert.equal(expandRuns(EXPERIMENTS['staircase'], paper, 'paper').length, 2 * 12 * 2 * 3);
+    // Estimator variants carry their registry name and options; the variant id is the cell's bound.
+    const smile = runs.find((r) => r.cell.bound === 'smile-inf')!;
+    assert.deepEqual(smile.config.estimator, { name: 'smile', options: { tau: null } });
+    assert.deepEqual(smile.config.task, { name: 'gaussian', options: { dim: 20 } });
+    assert.equal(smile.id, 'staircase/separable.smile-inf.gaussian/seed-0');
   });
 
   it('definitions are plain data (JSON round-trip preserves them)', () => {
@@ -185,5 +216,19 @@ describe('shards', () => {
     assert.throws(() => parseShard('3/3'), /out of range/);
     assert.throws(() => parseShard('1-3'), /expects i\/n/);
     assert.deepEqual(parseShard('2/5'), { index: 2, count: 5 });
+  });
+});
+
+describe('config hashes', () => {
+  it('the paper experiments hash as before the estimator axes existed (existing result dirs resume)', () => {
+    // precomputed/noniid/runs.csv, written before `estimators`, `tasks` and `exclude` existed.
+    const runs = expandRuns(
+      EXPERIMENTS['noniid'],
+      resolveConfig(EXPERIMENTS['noniid'], 'fast'),
+      'fast',
+    );
+    const run = runs.find((r) => r.id === 'noniid/concat.infonce.iid/seed-0')!;
+    assert.equal(run.configHash, '02dfb91aab77f0f6');
+    assert.equal('estimator' in run.config, false);
   });
 });
