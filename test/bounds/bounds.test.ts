@@ -17,28 +17,8 @@ import { UserError } from '../../src/types.ts';
 // Side effect: registers TF.js's stock gradients (tfjs-core alone has none in Node).
 import '../../src/ops/index.ts';
 import { leakedTensors, testBackend } from '../helpers.ts';
+import { S1, S2, transpose, value } from './matrices.ts';
 
-/** Evaluates a bound on a plain matrix and returns the number (frees everything). */
-function value(fn: (s: tf.Tensor2D) => tf.Scalar, rows: number[][]): number {
-  return tf.tidy(() => fn(tf.tensor2d(rows)).dataSync()[0]);
-}
-
-function transpose(rows: number[][]): number[][] {
-  return rows[0].map((_, j) => rows.map((row) => row[j]));
-}
-
-// Asymmetric on purpose: infonce(S1) ≠ infonce(S1ᵀ), so swapping rows and columns fails.
-const S1 = [
-  [2.0, -1.0, 0.5],
-  [0.3, 1.5, 3.0],
-  [-2.0, 0.7, 0.1],
-];
-const S2 = [
-  [1.0, 0.2, -0.4, 0.9],
-  [-1.1, 0.6, 0.3, 0.0],
-  [0.5, -0.7, 2.2, -0.2],
-  [0.8, 1.3, -0.6, -0.3],
-];
 const BASELINE = [0.5, -0.3, 1.2];
 
 /*

@@ -17,33 +17,13 @@ import { Rng } from '../../src/random.ts';
 // Side effect: registers TF.js's stock gradients (tfjs-core alone has none in Node).
 import '../../src/ops/index.ts';
 import { leakedTensors, testBackend } from '../helpers.ts';
-
-/** Evaluates a bound on a plain matrix and returns the number (frees everything). */
-function value(fn: (s: tf.Tensor2D) => tf.Scalar, rows: number[][]): number {
-  return tf.tidy(() => fn(tf.tensor2d(rows)).dataSync()[0]);
-}
+import { S1, S2, transpose, value } from './matrices.ts';
 
 /** I_α on a plain matrix and baseline. */
 function interp(rows: number[][], baseline: number[], alpha: number): number {
   return value((s) => interpolated(s, tf.tensor1d(baseline), alpha), rows);
 }
 
-function transpose(rows: number[][]): number[][] {
-  return rows[0].map((_, j) => rows.map((row) => row[j]));
-}
-
-// The asymmetric matrices of bounds.test.ts.
-const S1 = [
-  [2.0, -1.0, 0.5],
-  [0.3, 1.5, 3.0],
-  [-2.0, 0.7, 0.1],
-];
-const S2 = [
-  [1.0, 0.2, -0.4, 0.9],
-  [-1.1, 0.6, 0.3, 0.0],
-  [0.5, -0.7, 2.2, -0.2],
-  [0.8, 1.3, -0.6, -0.3],
-];
 const B1 = [0.5, -0.3, 1.2];
 const B2 = [0.2, -0.5, 0.9, -1.0];
 // Row [30, 0, -1]: leaving out the 30 needs log(e^0 + e^-1) − log 2; the shortcut
