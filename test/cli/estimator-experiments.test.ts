@@ -7,9 +7,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { EXPERIMENTS } from '../../experiments/index.ts';
 import { framesFromRecords } from '../../src/results/io.ts';
 import type { RunRecord } from '../../src/results/schema.ts';
 import { readRecords } from '../../src/results/store.ts';
+import { parseSet, resolveConfig } from '../../src/run/grid.ts';
+import { validateGrid } from '../../src/run/validate.ts';
+import { UserError } from '../../src/types.ts';
 import { OVERFLOW_STEP } from '../fixtures/experiments/overflow-staircase.ts';
 import { tempDir } from '../helpers.ts';
 import { mimax, mimaxDetached } from './helpers.ts';
@@ -137,7 +141,7 @@ describe('estimator experiments', () => {
     assert.ok(ids.includes('correlation/concat.smile-5.gaussian-d2-rho-0.9/seed-0'));
   });
 
-  it('bad estimator, task and loop options name the field', () => {
+  it('bad estimator, task and loop options name the field (CLI: exit 2, no stack trace)', () => {
     const out = tempDir('mimax-estimator-errors-');
     const run = (experiment: string, ...sets: string[]) => [
       'run',
@@ -153,50 +157,67 @@ describe('estimator experiments', () => {
       /unknown estimator 'mien'; valid estimators: infonce, nwj, tuba, dv, mine, js, smile, interpolated/,
     );
     assertUserError(run('staircase', 'estimators.smile-5.tau=0'), /option 'tau' must be > 0/);
-    assertUserError(run('staircase', 'estimators.smile-5.tau=-1'), /option 'tau' must be > 0/);
-    assertUserError(
-      run('staircase', 'estimators={"a":{"estimator":"interpolated","alpha":0}}'),
-      /option 'alpha' must be in \(0, 1\]/,
-    );
-    assertUserError(
-      run('staircase', 'estimators={"a":{"estimator":"interpolated","alpha":1.5}}'),
-      /option 'alpha' must be in \(0, 1\]/,
-    );
-    assertUserError(
-      run('staircase', 'tasks={"normal":{}}'),
-      /unknown task 'normal'; valid tasks: gaussian, cubic/,
-    );
-    assertUserError(
-      run('staircase', 'tasks.gaussian.dim=0'),
-      /task 'gaussian': option 'dim' must be an integer ≥ 1/,
-    );
     assertUserError(
       run('correlation', 'tasks={"bad":{"task":"gaussian","dim":1,"rho":1}}'),
       /task 'gaussian': option 'rho' must satisfy \|ρ\| < 1, got 1/,
     );
-    assertUserError(
-      run('correlation', 'tasks={"bad":{"task":"gaussian","dim":1,"rho":-1.5}}'),
+  });
+
+  // The same checks in-process (what the CLI calls before any run): fast, one per field.
+  const rejects = (experiment: string, set: string, pattern: RegExp) =>
+    assert.throws(
+      () => {
+        const definition = EXPERIMENTS[experiment];
+        validateGrid(definition, resolveConfig(definition, 'smoke', [parseSet(set)]));
+      },
+      (e: Error) => e instanceof UserError && pattern.test(e.message),
+      set,
+    );
+
+  it('every bad estimator, task, loop and grid option is a UserError naming the field', () => {
+    rejects('staircase', 'estimators.smile-5.tau=-1', /option 'tau' must be > 0/);
+    rejects(
+      'staircase',
+      'estimators={"a":{"estimator":"interpolated","alpha":0}}',
+      /option 'alpha' must be in \(0, 1\]/,
+    );
+    rejects(
+      'staircase',
+      'estimators={"a":{"estimator":"interpolated","alpha":1.5}}',
+      /option 'alpha' must be in \(0, 1\]/,
+    );
+    rejects(
+      'staircase',
+      'estimators={"a":{"estimator":"mine","rate":0}}',
+      /option 'rate' must be in \(0, 1\]/,
+    );
+    rejects(
+      'staircase',
+      'tasks={"normal":{}}',
+      /unknown task 'normal'; valid tasks: gaussian, cubic/,
+    );
+    rejects(
+      'staircase',
+      'tasks.gaussian.dim=0',
+      /task 'gaussian': option 'dim' must be an integer ≥ 1/,
+    );
+    rejects(
+      'correlation',
+      'tasks={"bad":{"task":"gaussian","dim":1,"rho":-1.5}}',
       /option 'rho' must satisfy \|ρ\| < 1/,
     );
-    assertUserError(
-      run('staircase', 'loop.levels=[]'),
-      /option 'levels' must be a non-empty array/,
-    );
-    assertUserError(run('staircase', 'steps=45'), /must split into 2 equal levels/);
-    assertUserError(
-      run('correlation', 'loop.testFraction=1'),
-      /option 'testFraction' must be in \(0, 1\)/,
-    );
-    assertUserError(
-      run('correlation', 'loop.samples=100'),
-      /option 'samples' \(100\) must be an integer/,
-    );
-    assertUserError(
-      run('staircase', 'exclude=[{"estimator":"mine"}]'),
+    rejects('staircase', 'loop.levels=[]', /option 'levels' must be a non-empty array/);
+    rejects('staircase', 'steps=45', /must split into 2 equal levels/);
+    rejects('correlation', 'loop.testFraction=1', /option 'testFraction' must be in \(0, 1\)/);
+    rejects('correlation', 'loop.samples=100', /option 'samples' \(100\) must be an integer/);
+    rejects(
+      'staircase',
+      'exclude=[{"estimator":"mine"}]',
       /exclude: each entry must be a partial cell/,
     );
-    assertUserError(
-      run('staircase', 'encoders={"mlp":{}}'),
+    rejects(
+      'staircase',
+      'encoders={"mlp":{}}',
       /experiment 'staircase' \(loop staircase\) takes no encoders/,
     );
   });
