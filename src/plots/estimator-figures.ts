@@ -491,7 +491,7 @@ export const staircaseBiasVariance: FigureDef = {
               nice: false,
               padding: 10,
             },
-            axis: { values: levels, format: '~g' },
+            axis: { values: levels, format: '~r' },
           },
           y: {
             field: 'value',
@@ -523,7 +523,8 @@ export const staircaseBiasVariance: FigureDef = {
     const subtitle = [
       provenance(this.paperRef, meta),
       `per level: the last evaluation of each true-MI level per run (the level's last ` +
-        `${windows.length ? windows.join('/') : '?'} steps); bias = mean estimate − true MI, sd = sd of the per-step estimates, MSE = bias² + sd²`,
+        `${windows.length ? windows.join('/') : '?'} steps)`,
+      'bias = mean estimate − true MI, sd = sd of the per-step estimates, MSE = bias² + sd²',
       `each point: ${nMax === 1 ? '1 run' : `mean over ${nMin === nMax ? nMin : `${nMin}–${nMax}`} runs (seeds)`}; ` +
         `${runCounts(runs)}; y: symmetric log scale, independent per panel`,
       ...(missing.length
