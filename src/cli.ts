@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { EXPERIMENTS } from '../experiments/index.ts';
 import { DATASETS, resolveDatasetDir } from './data/datasets.ts';
+import type { EstimateFlags } from './estimate/command.ts';
 import { LOOP_AXES, PRESETS } from './run/experiment.ts';
 import { type Options, UserError } from './types.ts';
 import { MIMAX_VERSION, versions } from './version.ts';
@@ -233,6 +234,44 @@ export function buildProgram(): Command {
     .option('--no-plots', 'do not render figures at the end')
     .action(async (experiment: string, flags: RunFlags) => {
       exitCode = await run(experiment, flags);
+    });
+  program
+    .command('estimate')
+    .description(
+      'estimate I(X; Y) of your own data (CSV or .npy): neural estimators, KSG and a Gaussian baseline, held-out, over seeds',
+    )
+    .argument(
+      '[data]',
+      'a CSV file with a header row (or one 2-d .npy file); or use --x-file/--y-file',
+    )
+    .option('--x <cols>', 'columns of x: names, 0-based indices or ranges (a,b or 0:5 or 0:3,7)')
+    .option('--y <cols>', 'columns of y (same syntax)')
+    .option('--x-file <path>', 'x as a .npy array [n] or [n, d] (with --y-file, instead of DATA)')
+    .option('--y-file <path>', 'y as a .npy array [n] or [n, d]')
+    .option(
+      '--estimator <names>',
+      'comma-separated: any registered estimator (mimax list), ksg, gaussian (default smile,infonce,ksg,gaussian)',
+    )
+    .option('--critic <name>', 'critic of the neural estimators (default separable)')
+    .option('--seeds <n>', 'seeds: splits × initializations (default 3)', integer('--seeds'))
+    .option('--steps <n>', 'training steps of each neural fit (default 1000)', integer('--steps'))
+    .option('--epochs <n>', 'epochs over the train split instead of --steps', integer('--epochs'))
+    .option('--batch-size <n>', 'batch size K (default 128)', integer('--batch-size', 2))
+    .option('--learning-rate <lr>', 'Adam learning rate (default 5e-4)')
+    .option('--test-fraction <f>', 'fraction of rows held out, in (0, 1) (default 0.2)')
+    .option('--drop-missing', 'drop rows with missing or non-numeric values instead of failing')
+    .option(
+      '--set <key=value>',
+      'estimator or critic option, e.g. --set smile.tau=2, --set ksg.k=5, --set critic.hidden=[64] (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--out <dir>', 'write estimate.json and the figure (estimate.{vl.json,svg,png}) here')
+    .option('--format <format>', 'what to print: table | json', 'table')
+    .addOption(backendOption())
+    .action(async (data: string | undefined, flags: EstimateFlags) => {
+      const { runEstimateCommand } = await import('./estimate/command.ts');
+      exitCode = await runEstimateCommand(data, flags);
     });
   program
     .command('merge')

@@ -1,12 +1,22 @@
 /**
  * mimax as a library: `import { bounds, critics, encoders, estimators, tasks, train } from 'mimax'`.
- * Call `initBackend()` once before creating tensors.
+ * Call `initBackend()` once before creating tensors. `estimate(x, y, options)` estimates the MI
+ * of your own arrays (neural estimators, KSG, Gaussian); `estimation` holds its parts.
  */
 export { initBackend } from './backend.ts';
 export * as bounds from './bounds/index.ts';
 export * as critics from './critics/index.ts';
 export * as data from './data/index.ts';
 export * as encoders from './encoders/index.ts';
+export * as estimation from './estimate/index.ts';
+export {
+  type EstimateOptions,
+  type EstimateResult,
+  type EstimatorSpec,
+  type EstimatorSummary,
+  estimate,
+  type SeedResult,
+} from './estimate/index.ts';
 export * as estimators from './estimators/index.ts';
 export * as ops from './ops/index.ts';
 export { deriveSeed, Rng } from './random.ts';
