@@ -83,6 +83,9 @@ async function list(): Promise<void> {
     for (const [name, entry] of registry.list())
       console.log(`  ${name.padEnd(16)} ${entry.description}`);
   }
+  const { BASELINES, BASELINE_DESCRIPTIONS } = await import('./estimate/baselines.ts');
+  console.log('non-neural estimators (mimax estimate --estimator NAME):');
+  for (const name of BASELINES) console.log(`  ${name.padEnd(16)} ${BASELINE_DESCRIPTIONS[name]}`);
 }
 
 interface RunFlags {
