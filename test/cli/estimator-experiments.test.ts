@@ -6,17 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { EXPERIMENTS } from '../../experiments/index.ts';
 import { framesFromRecords } from '../../src/results/io.ts';
-import type { RunRecord } from '../../src/results/schema.ts';
 import { readRecords } from '../../src/results/store.ts';
 import { parseSet, resolveConfig } from '../../src/run/grid.ts';
 import { validateGrid } from '../../src/run/validate.ts';
 import { UserError } from '../../src/types.ts';
 import { OVERFLOW_STEP } from '../fixtures/experiments/overflow-staircase.ts';
 import { tempDir } from '../helpers.ts';
-import { mimax, mimaxDetached } from './helpers.ts';
+import { mimax, mimaxDetached, waitForRecords } from './helpers.ts';
 
 function assertUserError(args: string[], pattern: RegExp) {
   const result = mimax(args);
@@ -89,14 +87,12 @@ describe('estimator experiments', () => {
       '--no-plots',
     ];
     const child = mimaxDetached(args);
-    const deadline = Date.now() + 120_000;
-    const ready = (records: RunRecord[]) =>
-      records.some((r) => r.status === 'ok') &&
-      records.some((r) => r.status === 'running' && r.evaluations.length >= 2);
-    while (!ready(readRecords(out).records)) {
-      assert.ok(Date.now() < deadline, 'sweep did not progress');
-      await sleep(50);
-    }
+    await waitForRecords(
+      out,
+      (records) =>
+        records.some((r) => r.status === 'ok') &&
+        records.some((r) => r.status === 'running' && r.evaluations.length >= 2),
+    );
     process.kill(-child.pid!, 'SIGKILL');
     await new Promise((resolve) => child.on('exit', resolve));
     assert.ok(readRecords(out).records.some((r) => r.status === 'running'));

@@ -1,5 +1,9 @@
 /** Runs the mimax CLI in a child process. */
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunRecord } from '../../src/results/schema.ts';
+import { readRecords } from '../../src/results/store.ts';
 
 export interface CliResult {
   status: number | null;
@@ -23,4 +27,16 @@ export function mimaxDetached(args: string[]) {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Polls the records in `out` until `ready` holds (2 min at most). */
+export async function waitForRecords(
+  out: string,
+  ready: (records: RunRecord[]) => boolean,
+): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!ready(readRecords(out).records)) {
+    assert.ok(Date.now() < deadline, 'sweep did not progress');
+    await sleep(100);
+  }
 }

@@ -4,23 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunRecord } from '../../src/results/schema.ts';
 import { readRecords } from '../../src/results/store.ts';
 import { tempDir } from '../helpers.ts';
-import { mimax, mimaxDetached } from './helpers.ts';
-
-/** Polls the records in `out` until `ready` holds (2 min at most). */
-async function waitForRecords(
-  out: string,
-  ready: (records: RunRecord[]) => boolean,
-): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (!ready(readRecords(out).records)) {
-    assert.ok(Date.now() < deadline, 'sweep did not progress');
-    await sleep(100);
-  }
-}
+import { mimax, mimaxDetached, waitForRecords } from './helpers.ts';
 
 describe('resume after SIGKILL', () => {
   it('restarts unfinished runs, skips finished ones, loses nothing', async () => {
