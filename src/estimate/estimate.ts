@@ -137,6 +137,24 @@ export function estimatorNames(): string[] {
   return [...estimatorRegistry.names(), ...BASELINES];
 }
 
+/**
+ * The {@link DataEstimator} of one spec: a baseline (KSG, Gaussian) by name, else a registered
+ * neural estimator trained as `settings` say. An unknown name lists every valid one; a bad
+ * option is a `UserError` naming it. Shared by `estimate()` and the `bmi-benchmark` loop.
+ */
+export function createDataEstimator(spec: EstimatorSpec, settings: NeuralSettings): DataEstimator {
+  const id = spec.id ?? spec.estimator;
+  if ((BASELINES as readonly string[]).includes(spec.estimator)) {
+    return createBaseline(spec.estimator as BaselineName, spec.options, id);
+  }
+  if (!estimatorRegistry.has(spec.estimator)) {
+    throw new UserError(
+      `unknown estimator '${spec.estimator}'; valid estimators: ${estimatorNames().join(', ')}`,
+    );
+  }
+  return new NeuralDataEstimator(id, spec.estimator, spec.options, settings);
+}
+
 /** Resolves and validates everything before any work starts (bad input → `UserError`). */
 function plan(
   x: DataMatrix,
@@ -193,18 +211,7 @@ function plan(
     typeof s === 'string' ? { estimator: s } : s,
   );
   if (specs.length === 0) throw new UserError('no estimator given');
-  const estimators = specs.map((spec) => {
-    const id = spec.id ?? spec.estimator;
-    if ((BASELINES as readonly string[]).includes(spec.estimator)) {
-      return createBaseline(spec.estimator as BaselineName, spec.options, id);
-    }
-    if (!estimatorRegistry.has(spec.estimator)) {
-      throw new UserError(
-        `unknown estimator '${spec.estimator}'; valid estimators: ${estimatorNames().join(', ')}`,
-      );
-    }
-    return new NeuralDataEstimator(id, spec.estimator, spec.options, settings);
-  });
+  const estimators = specs.map((spec) => createDataEstimator(spec, settings));
   const ids = new Set<string>();
   for (const e of estimators) {
     if (ids.has(e.id))

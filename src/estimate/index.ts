@@ -27,6 +27,7 @@ export type {
   FitResult,
 } from './data-estimator.ts';
 export {
+  createDataEstimator,
   DEFAULT_ESTIMATORS,
   ESTIMATE_DEFAULTS,
   type EstimateOptions,
