@@ -1,6 +1,7 @@
 /** Every experiment (the paper's six, then the estimator benchmarks), by id. */
 import type { ExperimentDefinition } from '../src/run/experiment.ts';
 import { adversarial } from './adversarial.ts';
+import { bmiBenchmark } from './bmi-benchmark.ts';
 import { correlation } from './correlation.ts';
 import { criticImpact } from './critic-impact.ts';
 import { encoderImpact } from './encoder-impact.ts';
@@ -19,5 +20,6 @@ export const EXPERIMENTS: Record<string, ExperimentDefinition> = Object.fromEntr
     noniid,
     staircase,
     correlation,
+    bmiBenchmark,
   ].map((e) => [e.id, e]),
 );

@@ -87,12 +87,12 @@ function failedStep(run: DataRow, lastStep: Map<string, number>): number | null 
 }
 
 /** First caption line: provenance, as {@link caption} in vega-lite.ts writes it. */
-function provenance(paperRef: string, meta: Manifest): string {
+export function provenance(paperRef: string, meta: Manifest): string {
   return `${paperRef} · preset ${meta.preset} · ${plural(meta.seeds.length, 'seed')} · backend ${meta.backend}`;
 }
 
 /** `30 runs: 27 ok, 3 failed` (and running ones, if any). */
-function runCounts(runs: readonly DataRow[]): string {
+export function runCounts(runs: readonly DataRow[]): string {
   const by = (s: string) => runs.filter((r) => r['status'] === s).length;
   const parts = [`${by('ok')} ok`, `${by('failed')} failed`];
   if (by('running')) parts.push(`${by('running')} running`);
@@ -103,7 +103,7 @@ function runCounts(runs: readonly DataRow[]): string {
  * Caption lines naming up to `max` items after `head`, wrapped at about 120 characters, with
  * `and N more` when there are more.
  */
-function listLines(head: string, items: readonly string[], max = 8): string[] {
+export function listLines(head: string, items: readonly string[], max = 8): string[] {
   const shown = items.slice(0, max);
   if (items.length > max) shown.push(`and ${items.length - max} more`);
   const lines: string[] = [];

@@ -15,6 +15,7 @@ import {
 } from '../results/frames.ts';
 import type { Manifest } from '../results/io.ts';
 import { UserError } from '../types.ts';
+import { bmiHeatmap, bmiWithin } from './benchmark-figures.ts';
 import {
   correlationEstimates,
   staircaseBiasVariance,
@@ -307,6 +308,10 @@ export const FIGURES: Readonly<Record<string, Readonly<Record<string, FigureDef>
   },
   correlation: {
     estimates: correlationEstimates,
+  },
+  'bmi-benchmark': {
+    heatmap: bmiHeatmap,
+    within: bmiWithin,
   },
 };
 

@@ -18,6 +18,12 @@ export const LABELS: Readonly<Record<string, string>> = {
   'alpha-0.01': 'I_α (α=0.01)',
   'alpha-0.5': 'I_α (α=0.5)',
   'alpha-0.99': 'I_α (α=0.99)',
+  // the classical and diffusion estimators (bmi-benchmark, mimax estimate)
+  'ksg-10': 'KSG (k=10)',
+  'ksg-5': 'KSG (k=5)',
+  ksg: 'KSG',
+  'minde-c': 'MINDE-C',
+  'minde-j': 'MINDE-J',
   // critics
   bilinear: 'Bilinear critic',
   separable: 'Separable critic',

@@ -27,6 +27,7 @@ import { runAdversarial } from '../train/adversarial.ts';
 import { runBoundOnly } from '../train/bound-only.ts';
 import { runSweep } from '../train/sweep.ts';
 import type { Encoder } from '../types.ts';
+import { executeBenchmark } from './execute-benchmark.ts';
 import { executeCorrelation, executeStaircase } from './execute-estimators.ts';
 import type { LoopKind } from './experiment.ts';
 import type { RunSpec } from './grid.ts';
@@ -191,6 +192,7 @@ const EXECUTORS: Readonly<Record<LoopKind, (scope: RunScope) => Promise<LoopOutc
   'bound-only': executeBoundOnly,
   staircase: executeStaircase,
   correlation: executeCorrelation,
+  benchmark: executeBenchmark,
 };
 
 /** What a loop executor needs: its run, the record it fills, and how to commit and report. */

@@ -6,7 +6,13 @@
 import type { Json, Options } from '../types.ts';
 
 /** Which training loop runs the cells. */
-export type LoopKind = 'sweep' | 'adversarial' | 'bound-only' | 'staircase' | 'correlation';
+export type LoopKind =
+  | 'sweep'
+  | 'adversarial'
+  | 'bound-only'
+  | 'staircase'
+  | 'correlation'
+  | 'benchmark';
 
 /** The grid axes a loop kind uses (the others must stay empty / [null]). */
 export interface LoopAxes {
@@ -58,6 +64,16 @@ export const LOOP_AXES: Readonly<Record<LoopKind, LoopAxes>> = {
   correlation: {
     encoders: false,
     critics: true,
+    bounds: false,
+    estimators: true,
+    tasks: true,
+    mnist: false,
+  },
+  // The critic of the neural estimators is a loop option: KSG, the Gaussian baseline and the
+  // diffusion estimators have none, so it is not a grid axis here.
+  benchmark: {
+    encoders: false,
+    critics: false,
     bounds: false,
     estimators: true,
     tasks: true,

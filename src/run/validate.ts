@@ -5,13 +5,15 @@
 import { boundRegistry } from '../bounds/index.ts';
 import { criticRegistry } from '../critics/index.ts';
 import { encoderRegistry } from '../encoders/index.ts';
+import { createDataEstimator } from '../estimate/estimate.ts';
 import { resolveEstimatorOptions } from '../estimators/index.ts';
 import { type ProbeOptions, resolveProbeOptions } from '../eval/probe.ts';
 import { resolveOptions } from '../options.ts';
 import { createTask } from '../tasks/index.ts';
-import { UserError } from '../types.ts';
+import { type Options, UserError } from '../types.ts';
+import { benchmarkSettings } from './execute-benchmark.ts';
 import { type ExperimentConfig, type ExperimentDefinition, LOOP_AXES } from './experiment.ts';
-import { variant } from './grid.ts';
+import { type RunConfig, variant } from './grid.ts';
 
 export function validateGrid(definition: ExperimentDefinition, config: ExperimentConfig): void {
   for (const [name, options] of Object.entries(config.encoders)) {
@@ -30,7 +32,10 @@ export function validateGrid(definition: ExperimentDefinition, config: Experimen
   if (axes.bounds) for (const name of config.bounds) boundRegistry.get(name);
   for (const [id, options] of Object.entries(config.estimators)) {
     const { name, options: rest } = variant(id, options, 'estimator');
-    resolveEstimatorOptions(name, rest);
+    // The benchmark takes every estimator `mimax estimate` does (baselines, diffusion, neural).
+    if (definition.loop === 'benchmark') {
+      createDataEstimator({ estimator: name, id, options: rest }, benchmarkSettingsOf(config));
+    } else resolveEstimatorOptions(name, rest);
   }
   for (const [id, options] of Object.entries(config.tasks)) {
     const { name, options: rest } = variant(id, options, 'task');
@@ -83,7 +88,20 @@ function validateLoopOptions(definition: ExperimentDefinition, config: Experimen
       );
     }
   }
-  if (definition.loop === 'correlation') {
+  if (definition.loop === 'benchmark') {
+    const { critic, criticOptions } = config.loop;
+    if (typeof critic !== 'string') {
+      throw new UserError(
+        `${context}: option 'critic' must name a critic, got ${JSON.stringify(critic)}`,
+      );
+    }
+    resolveOptions(
+      criticRegistry.get(critic).defaults,
+      (criticOptions as Options | null) ?? {},
+      `critic '${critic}'`,
+    );
+  }
+  if (definition.loop === 'correlation' || definition.loop === 'benchmark') {
     const { samples, testFraction } = config.loop;
     if (typeof testFraction !== 'number' || !(testFraction > 0 && testFraction < 1)) {
       throw new UserError(
@@ -98,4 +116,9 @@ function validateLoopOptions(definition: ExperimentDefinition, config: Experimen
       );
     }
   }
+}
+
+/** The neural settings of the benchmark loop from an experiment config (for validation). */
+function benchmarkSettingsOf(config: ExperimentConfig) {
+  return benchmarkSettings({ ...config, loopOptions: config.loop } as unknown as RunConfig);
 }
