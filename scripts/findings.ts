@@ -4,10 +4,13 @@
  * log-condition percentiles at the last step, and the noniid estimates' final smoothed values.
  *
  * For the estimator benchmarks: the staircase's bias and sd per estimator × critic × task ×
- * level, and the correlation benchmark's final held-out estimates against the truth.
+ * level, the correlation benchmark's final held-out estimates against the truth, and the bmi
+ * benchmark's table (final and best-over-training held-out estimates, within 10 %, seconds).
  *
  *   node --import tsx scripts/findings.ts [EXPERIMENT ...] [--from precomputed]
  */
+
+import { benchmarkCells, withinSummary } from '../src/results/benchmark.ts';
 import { conditionPercentiles, levelStatistics, summarize } from '../src/results/frames.ts';
 import { listExperiments, loadResultSet } from '../src/results/source.ts';
 
@@ -70,14 +73,46 @@ function correlationFindings(frames: ReturnType<typeof loadResultSet>['frames'])
   }
 }
 
+/** bmi-benchmark: every (task, estimator) cell, within-10 % counts, mean fit seconds. */
+function benchmarkFindings(frames: ReturnType<typeof loadResultSet>['frames']) {
+  const cells = benchmarkCells(frames);
+  const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  console.log(
+    '\nfinal = held-out estimate at the end of training (mimax reports it); best = the maximum held-out value over training (bmi reports it)\n' +
+      '| task | true MI | estimator | final mean ± sd | best mean | ok | failed | seconds |\n|---|---:|---|---:|---:|---:|---:|---:|',
+  );
+  for (const c of cells) {
+    console.log(
+      `| ${c.task} | ${f(c.truth)} | ${c.estimator} | ${fmt(c.mean, c.sd)} | ${f(mean(c.best))} | ${c.ok} | ${c.failed}${c.errors.length ? ` (${c.errors[0].slice(0, 60)})` : ''} | ${c.seconds === null ? '—' : c.seconds.toFixed(1)} |`,
+    );
+  }
+  console.log(
+    '\n| estimator | tasks within 10 % | tasks | every run failed | mean seconds per fit |\n|---|---:|---:|---:|---:|',
+  );
+  for (const s of withinSummary(cells)) {
+    const secs = cells
+      .filter((c) => c.estimator === s.estimator && c.seconds !== null)
+      .map((c) => c.seconds!);
+    console.log(
+      `| ${s.estimator} | ${s.within} | ${s.tasks} | ${s.failedTasks} | ${f(mean(secs))} |`,
+    );
+  }
+}
+
 for (const experiment of named.length ? named : listExperiments(from)) {
   const { frames, manifest } = loadResultSet(from, experiment);
-  if (experiment === 'staircase' || experiment === 'correlation') {
+  if (
+    experiment === 'staircase' ||
+    experiment === 'correlation' ||
+    experiment === 'bmi-benchmark'
+  ) {
     console.log(
       `\n## ${experiment} (preset ${manifest.preset}, seeds ${manifest.seeds.join(',')}, runs ok ${manifest.runs.ok}/${manifest.runs.requested}, failed ${manifest.runs.failed})`,
     );
     if (experiment === 'staircase') staircaseFindings(frames);
-    else correlationFindings(frames);
+    else if (experiment === 'correlation') correlationFindings(frames);
+    else benchmarkFindings(frames);
     continue;
   }
   console.log(
