@@ -438,6 +438,7 @@ async function main() {
         const sampler = timeSampler(o.importanceSampling);
         const order = rng.permutation(n);
         let step = 0;
+        const cpu0 = process.cpuUsage();
         const times = time(() => {
           const first = (step++ * o.batchSize) % (n - o.batchSize);
           const batch = dsmBatch(
@@ -450,7 +451,14 @@ async function main() {
           dsmStep(adam, (a, b) => network.predict(a, b), batch, d);
           ema.update(adam.values);
         });
-        push(`minde-${variant}: ${dim}x${dim}, width ${width}, batch ${o.batchSize}`, times, null);
+        // CPU ms per step (warm-up included): robust to other processes on a shared machine.
+        const used = process.cpuUsage(cpu0);
+        const cpuMs = (used.user + used.system) / 1000 / (TIMED_STEPS + WARMUP_STEPS);
+        push(
+          `minde-${variant}: ${dim}x${dim}, width ${width}, batch ${o.batchSize} (cpu ${cpuMs.toFixed(1)} ms)`,
+          times,
+          null,
+        );
         network.dispose();
       }
     }
