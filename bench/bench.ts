@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: times (median, min, max over ≥ 30 timed steps after warm-up) one training
- * step of every experiment's encoder × critic × objective, the adversarial game's steps, the
+ * step of every experiment's encoder × critic × objective, the adversarial game's steps, MINDE's
+ * training step (1×1, 5×5, 25×25; C and J), the
  * linear probe (392-dim and 100-dim inputs) and one Jacobian evaluation, on the chosen backend.
  * Next to each step: its analytic FLOPs and its efficiency = achieved FLOP/s ÷ the FLOP/s of a
  * large matmul measured in the same run (ratios survive a noisy machine; absolute times do not).
  * Writes bench/results/<backend>.json and prints a table.
  *
- *   npm run bench [-- --backend cpu] [-- --only critic-impact]
+ *   npm run bench [-- --backend cpu] [-- --only critic-impact] [-- --only minde]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
@@ -21,6 +22,16 @@ import { loadDataset } from '../src/data/datasets.ts';
 import { halves, withNoise } from '../src/data/halves.ts';
 import { createEncoder, encoderRegistry } from '../src/encoders/index.ts';
 import { createEstimator } from '../src/estimators/index.ts';
+import {
+  ArrayAdam,
+  dsmBatch,
+  dsmStep,
+  MindeNetwork,
+  resolveMindeOptions,
+  timeSampler,
+  WeightAverage,
+  widthFor,
+} from '../src/estimators/minde/index.ts';
 import { jacobianConditioning } from '../src/eval/jacobian.ts';
 import { linearProbe } from '../src/eval/probe.ts';
 import { deriveSeed, Rng } from '../src/random.ts';
@@ -402,6 +413,55 @@ async function main() {
     push('jacobian: [392]x5 residual MLP, 128 samples', times, null);
     x.dispose();
     mlp.dispose();
+  }
+
+  if (!only || only === 'minde') {
+    // MINDE (estimate/diffusion.ts): one training step at the default batch and width —
+    // the batch assembled in JS (masks, t, ε), the DSM loss's gradient, Adam, the weight average.
+    const o = resolveMindeOptions('c', {});
+    for (const dim of [1, 5, 25]) {
+      for (const variant of ['c', 'j'] as const) {
+        const n = 4_000;
+        const d = 2 * dim;
+        const rng = new Rng(9);
+        const pairs = {
+          n,
+          dx: dim,
+          dy: dim,
+          x: rng.normalArray(n * dim),
+          y: rng.normalArray(n * dim),
+        };
+        const width = widthFor(o, d);
+        const network = new MindeNetwork({ dim: d, width, blocks: o.blocks, seed: 1 });
+        const adam = new ArrayAdam(network.variables, o.learningRate);
+        const ema = new WeightAverage(adam.values, o.emaDecay);
+        const sampler = timeSampler(o.importanceSampling);
+        const order = rng.permutation(n);
+        let step = 0;
+        const cpu0 = process.cpuUsage();
+        const times = time(() => {
+          const first = (step++ * o.batchSize) % (n - o.batchSize);
+          const batch = dsmBatch(
+            pairs,
+            order.subarray(first, first + o.batchSize),
+            variant,
+            sampler,
+            rng,
+          );
+          dsmStep(adam, (a, b) => network.predict(a, b), batch, d);
+          ema.update(adam.values);
+        });
+        // CPU ms per step (warm-up included): robust to other processes on a shared machine.
+        const used = process.cpuUsage(cpu0);
+        const cpuMs = (used.user + used.system) / 1000 / (TIMED_STEPS + WARMUP_STEPS);
+        push(
+          `minde-${variant}: ${dim}x${dim}, width ${width}, batch ${o.batchSize} (cpu ${cpuMs.toFixed(1)} ms)`,
+          times,
+          null,
+        );
+        network.dispose();
+      }
+    }
   }
 
   const result = {

@@ -86,6 +86,13 @@ async function list(): Promise<void> {
   const { BASELINES, BASELINE_DESCRIPTIONS } = await import('./estimate/baselines.ts');
   console.log('non-neural estimators (mimax estimate --estimator NAME):');
   for (const name of BASELINES) console.log(`  ${name.padEnd(16)} ${BASELINE_DESCRIPTIONS[name]}`);
+  const { DIFFUSION_ESTIMATORS, DIFFUSION_DESCRIPTIONS } = await import('./estimate/diffusion.ts');
+  console.log(
+    'diffusion estimators (mimax estimate --estimator NAME; options: --set NAME.steps=…):',
+  );
+  for (const name of DIFFUSION_ESTIMATORS) {
+    console.log(`  ${name.padEnd(16)} ${DIFFUSION_DESCRIPTIONS[name]}`);
+  }
 }
 
 interface RunFlags {

@@ -18,6 +18,7 @@ export {
   type SeedResult,
 } from './estimate/index.ts';
 export * as estimators from './estimators/index.ts';
+export * as minde from './estimators/minde/index.ts';
 export * as ops from './ops/index.ts';
 export { deriveSeed, Rng } from './random.ts';
 export type { ExperimentConfig, ExperimentDefinition } from './run/experiment.ts';

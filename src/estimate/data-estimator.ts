@@ -7,6 +7,9 @@
 import type { Options } from '../types.ts';
 import type { Sample } from './sample.ts';
 
+/** What an estimator trains, if anything (see {@link DataEstimator.kind}). */
+export type EstimatorKind = 'neural' | 'diffusion' | 'baseline';
+
 /** One point of a curve: the estimate (nats) at a training step; null where it was not finite. */
 export interface CurvePoint {
   step: number;
@@ -43,7 +46,10 @@ export interface FitResult {
    * split has (so both carry the same sampling error); above `estimate` when the fit overfits.
    */
   trainEstimate: number;
-  /** Neural: mean training-batch estimate over each evaluation window, by step ([] otherwise). */
+  /**
+   * Neural: mean training-batch estimate over each evaluation window, by step; diffusion: the
+   * estimate on as many train rows as held out, at each evaluation; [] for the baselines.
+   */
   trainCurve: CurvePoint[];
   /** Neural: the held-out estimate at each evaluation (the last one is `estimate`; [] otherwise). */
   heldOutCurve: CurvePoint[];
@@ -51,6 +57,11 @@ export interface FitResult {
   seconds: number;
   /** A value the estimate cannot exceed (InfoNCE: log K), or null. */
   ceiling: number | null;
+  /**
+   * Diffusion (MINDE): the sd over Monte Carlo draws of (t, ε) behind `estimate` (the estimate
+   * is their mean); absent for the other kinds.
+   */
+  mcSd?: number;
 }
 
 /** An estimator of I(X; Y) on a fixed data set (see the module comment). */
@@ -59,8 +70,11 @@ export interface DataEstimator {
   readonly id: string;
   /** The registered estimator (`smile`, `infonce`, …) or baseline (`ksg`, `gaussian`). */
   readonly estimator: string;
-  /** `neural` (trains a critic) or `baseline` (KSG, Gaussian: no training). */
-  readonly kind: 'neural' | 'baseline';
+  /**
+   * `neural` (trains a critic), `diffusion` (MINDE: trains a score network) or `baseline`
+   * (KSG, Gaussian: no training).
+   */
+  readonly kind: EstimatorKind;
   /** Its resolved options (defaults ← given), stored in the result as they were used. */
   readonly options: Options;
   /** Fewest rows each split needs (e.g. one batch for a neural estimator, k + 1 for KSG). */

@@ -20,6 +20,7 @@ import { resolveOptions } from '../options.ts';
 import { type Options, UserError } from '../types.ts';
 import { BASELINES, type BaselineName, createBaseline } from './baselines.ts';
 import type { DataEstimator } from './data-estimator.ts';
+import { createDiffusionEstimator, DIFFUSION_ESTIMATORS, type DiffusionName } from './diffusion.ts';
 import { type ArrayInput, toMatrix } from './input.ts';
 import { NeuralDataEstimator, type NeuralSettings } from './neural.ts';
 import {
@@ -132,20 +133,27 @@ function integerAtLeast(value: number, min: number, what: string): number {
   return value;
 }
 
-/** Every estimator name `estimate` accepts: the registered neural ones and the baselines. */
+/**
+ * Every estimator name `estimate` accepts: the registered neural ones, the diffusion ones
+ * (MINDE) and the baselines.
+ */
 export function estimatorNames(): string[] {
-  return [...estimatorRegistry.names(), ...BASELINES];
+  return [...estimatorRegistry.names(), ...DIFFUSION_ESTIMATORS, ...BASELINES];
 }
 
 /**
- * The {@link DataEstimator} of one spec: a baseline (KSG, Gaussian) by name, else a registered
- * neural estimator trained as `settings` say. An unknown name lists every valid one; a bad
+ * The {@link DataEstimator} of one spec: a baseline (KSG, Gaussian) or a diffusion estimator
+ * (MINDE-C, MINDE-J: its training is set by its own options, not by `settings`) by name, else a
+ * registered neural estimator trained as `settings` say. An unknown name lists every valid one; a bad
  * option is a `UserError` naming it. Shared by `estimate()` and the `bmi-benchmark` loop.
  */
 export function createDataEstimator(spec: EstimatorSpec, settings: NeuralSettings): DataEstimator {
   const id = spec.id ?? spec.estimator;
   if ((BASELINES as readonly string[]).includes(spec.estimator)) {
     return createBaseline(spec.estimator as BaselineName, spec.options, id);
+  }
+  if ((DIFFUSION_ESTIMATORS as readonly string[]).includes(spec.estimator)) {
+    return createDiffusionEstimator(spec.estimator as DiffusionName, spec.options, id);
   }
   if (!estimatorRegistry.has(spec.estimator)) {
     throw new UserError(
@@ -285,7 +293,7 @@ export function prepareEstimate(
     estimators,
     protocol,
     splits,
-    needsBackend: estimators.some((e) => e.kind === 'neural'),
+    needsBackend: estimators.some((e) => e.kind !== 'baseline'),
   };
 }
 
@@ -341,6 +349,7 @@ export async function runEstimate(
         ...(fit.error ? { error: fit.error } : {}),
         estimate: ok ? fit.estimate : null,
         trainEstimate: ok ? fit.trainEstimate : null,
+        ...(ok && fit.mcSd !== undefined ? { mcSd: fit.mcSd } : {}),
         seconds: fit.seconds,
         trainCurve: fit.trainCurve,
         heldOutCurve: fit.heldOutCurve,

@@ -1,6 +1,6 @@
 /**
  * `mimax estimate` as a library: the mutual information of your own data with neural
- * estimators, KSG and the Gaussian baseline, fit on a train split and reported on a held-out
+ * estimators, MINDE (diffusion), KSG and the Gaussian baseline, fit on a train split and reported on a held-out
  * split, over seeds (see `estimate.ts`). The {@link DataEstimator} interface is what every
  * estimator here implements.
  */
@@ -22,10 +22,18 @@ export { BASELINE_DESCRIPTIONS, BASELINES, createBaseline, KSG_DEFAULTS } from '
 export type {
   CurvePoint,
   DataEstimator,
+  EstimatorKind,
   FitContext,
   FitProgress,
   FitResult,
 } from './data-estimator.ts';
+export {
+  createDiffusionEstimator,
+  DIFFUSION_DESCRIPTIONS,
+  DIFFUSION_ESTIMATORS,
+  type DiffusionName,
+  MindeDataEstimator,
+} from './diffusion.ts';
 export {
   createDataEstimator,
   DEFAULT_ESTIMATORS,

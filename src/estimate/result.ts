@@ -3,7 +3,7 @@
  * of the held-out estimate), the table the CLI prints and the JSON it writes. Imports no TF.js.
  */
 import type { Json, Options } from '../types.ts';
-import type { CurvePoint, FitResult } from './data-estimator.ts';
+import type { CurvePoint, EstimatorKind, FitResult } from './data-estimator.ts';
 
 /** One fit of one estimator: one seed (its own split, initialization and batch order). */
 export interface SeedResult {
@@ -14,6 +14,8 @@ export interface SeedResult {
   estimate: number | null;
   /** The same on as many train rows (nats); null unless `ok`. */
   trainEstimate: number | null;
+  /** Diffusion (MINDE): sd over the Monte Carlo draws averaged into `estimate`. */
+  mcSd?: number;
   seconds: number;
   trainCurve: CurvePoint[];
   heldOutCurve: CurvePoint[];
@@ -23,7 +25,7 @@ export interface SeedResult {
 export interface EstimatorSummary {
   id: string;
   estimator: string;
-  kind: 'neural' | 'baseline';
+  kind: EstimatorKind;
   /** Resolved options of the estimator. */
   options: Options;
   /** Mean over the `ok` seeds of the held-out estimate (nats); null if none is ok. */
