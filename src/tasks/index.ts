@@ -15,12 +15,13 @@
 import { additiveUniformEntry } from './additive-uniform.ts';
 import { asinhEntry } from './asinh.ts';
 import { bimodalEntry } from './bimodal.ts';
+import { BMI_TASKS } from './bmi.ts';
 import { cubicEntry } from './cubic.ts';
 import { gaussianEntry } from './gaussian.ts';
 import { halfCubeEntry } from './half-cube.ts';
 import { multinormalDenseEntry, multinormalSparseEntry } from './multinormal.ts';
 import { normalCdfEntry } from './normal-cdf.ts';
-import { taskRegistry } from './registry.ts';
+import { createTask, taskRegistry } from './registry.ts';
 import { spiralEntry } from './spiral.ts';
 import { studentEntry } from './student-t.ts';
 import { swissrollEntry } from './swissroll.ts';
@@ -45,3 +46,26 @@ taskRegistry.register('wiggly', wigglyEntry);
 taskRegistry.register('spiral', spiralEntry);
 taskRegistry.register('swissroll', swissrollEntry);
 taskRegistry.register('bimodal', bimodalEntry);
+
+/** One row of the bmi catalogue as `mimax list` and the README show it. */
+export interface BmiTaskRow {
+  id: string;
+  dimX: number;
+  dimY: number;
+  /** The closed-form true MI in nats. */
+  mutualInformation: number;
+}
+
+/** Every catalogue task created (bmi's order) with its dims and true MI. */
+export function bmiTaskTable(): BmiTaskRow[] {
+  return Object.entries(BMI_TASKS).map(([id, spec]) => {
+    const { task, ...options } = spec;
+    const created = createTask(task as string, options);
+    return {
+      id,
+      dimX: created.dimX,
+      dimY: created.dimY,
+      mutualInformation: created.mutualInformation,
+    };
+  });
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Rng } from '../../src/random.ts';
 import { variant } from '../../src/run/grid.ts';
-import { BMI_TASKS, bmiTasks, createTask, type Task } from '../../src/tasks/index.ts';
+import { BMI_TASKS, bmiTasks, bmiTaskTable, createTask, type Task } from '../../src/tasks/index.ts';
 import { UserError } from '../../src/types.ts';
 
 /**
@@ -209,6 +209,20 @@ describe('bmiTasks', () => {
           e.message.includes(`unknown bmi task '${bad}'`) &&
           e.message.includes('valid ids: 1v1-normal-0.75, normal_cdf-1v1-normal-0.75,'),
       );
+    }
+  });
+});
+
+describe('bmiTaskTable', () => {
+  it("one row per id, bmi's order, dims and MI of the created task", () => {
+    const rows = bmiTaskTable();
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      BMI_IDS,
+    );
+    for (const row of rows) {
+      assert.deepEqual([row.dimX, row.dimY], bmiDims(row.id));
+      assert.ok(Math.abs(row.mutualInformation - referenceMI(row.id)) < 1e-12, row.id);
     }
   });
 });
