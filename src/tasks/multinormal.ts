@@ -86,8 +86,16 @@ export function gaussianMIFromCovariance(
 /** N(0, Σ) split into x (first dimX coordinates) and y (the rest), Σ given as a correlation. */
 export class MultinormalTask implements Task {
   readonly mutualInformation: number;
-  /** Lower Cholesky factor of Σ, row-major [D, D], D = dimX + dimY. */
+  /** The lower Cholesky factor L of Σ, row-major [D, D], D = dimX + dimY. */
   private readonly factor: Float64Array;
+  /**
+   * L by rows, nonzeros only: row r is `columns[starts[r]..starts[r+1]]` with `values` alike
+   * (bmi's sparse Σ has ≤ 2 per row, so a 25 × 25 draw costs O(D) per pair instead of O(D²)).
+   * Null when L is mostly nonzero (the dense tasks): the plain triangular loop is faster there.
+   */
+  private readonly starts: Int32Array | null;
+  private readonly columns: Int32Array;
+  private readonly values: Float64Array;
 
   constructor(
     readonly kind: string,
@@ -97,15 +105,34 @@ export class MultinormalTask implements Task {
     readonly covariance: Float64Array,
     context: string,
   ) {
-    const factor = cholesky(covariance, dimX + dimY);
+    const d = dimX + dimY;
+    const factor = cholesky(covariance, d);
     if (!factor) throw new UserError(`${context}: the covariance is not positive definite`);
+    const starts = new Int32Array(d + 1);
+    const columns: number[] = [];
+    const values: number[] = [];
+    for (let r = 0; r < d; r++) {
+      for (let k = 0; k <= r; k++) {
+        if (factor[r * d + k] !== 0) {
+          columns.push(k);
+          values.push(factor[r * d + k]);
+        }
+      }
+      starts[r + 1] = columns.length;
+    }
     this.factor = factor;
+    this.starts = columns.length < (d * (d + 1)) / 4 ? starts : null;
+    this.columns = Int32Array.from(columns);
+    this.values = Float64Array.from(values);
     this.mutualInformation = gaussianMIFromCovariance(covariance, dimX, dimY, context);
   }
 
   /** v = L z with z ~ N(0, I_D) per pair (D normals drawn in order), then split into x and y. */
   sample(rng: Rng, n: number): Pairs {
     const { dimX, dimY } = this;
+    const starts = this.starts;
+    const columns = this.columns;
+    const values = this.values;
     const factor = this.factor;
     const d = dimX + dimY;
     const x = new Float32Array(n * dimX);
@@ -114,8 +141,9 @@ export class MultinormalTask implements Task {
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < d; k++) z[k] = rng.normal();
       for (let r = 0; r < d; r++) {
-        let v = 0;
-        for (let k = 0; k <= r; k++) v += factor[r * d + k] * z[k]; // L is lower-triangular
+        let v = 0; // (L z)_r
+        if (starts) for (let e = starts[r]; e < starts[r + 1]; e++) v += values[e] * z[columns[e]];
+        else for (let k = 0, o = r * d; k <= r; k++) v += factor[o + k] * z[k];
         if (r < dimX) x[i * dimX + r] = v;
         else y[i * dimY + r - dimX] = v;
       }
