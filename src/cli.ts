@@ -59,7 +59,7 @@ async function list(): Promise<void> {
     { criticRegistry },
     { boundRegistry },
     { estimatorRegistry },
-    { taskRegistry },
+    { taskRegistry, bmiTaskTable },
   ] = await Promise.all([
     import('./encoders/index.ts'),
     import('./critics/index.ts'),
@@ -80,8 +80,17 @@ async function list(): Promise<void> {
     ['tasks (known MI)', taskRegistry],
   ] as const) {
     console.log(`${title}:`);
+    const width = Math.max(16, ...registry.names().map((name) => name.length));
     for (const [name, entry] of registry.list())
-      console.log(`  ${name.padEnd(16)} ${entry.description}`);
+      console.log(`  ${name.padEnd(width)} ${entry.description}`);
+  }
+  console.log("bmi benchmark tasks (Czyż et al. 2023; bmi's ids; bmiTasks() in an experiment):");
+  const rows = bmiTaskTable();
+  const idWidth = Math.max(...rows.map((r) => r.id.length));
+  console.log(`  ${'id'.padEnd(idWidth)}  ${'dims'.padEnd(7)}  true MI (nats)`);
+  for (const r of rows) {
+    const dims = `${r.dimX} × ${r.dimY}`;
+    console.log(`  ${r.id.padEnd(idWidth)}  ${dims.padEnd(7)}  ${r.mutualInformation.toFixed(4)}`);
   }
   const { BASELINES, BASELINE_DESCRIPTIONS } = await import('./estimate/baselines.ts');
   console.log('non-neural estimators (mimax estimate --estimator NAME):');

@@ -1,39 +1,71 @@
 /**
- * Ground-truth tasks by id: distributions with a closed-form MI (see `entry.ts`).
+ * Ground-truth tasks by id: distributions with a closed-form MI (see `entry.ts`), and the
+ * catalogue of bmi's benchmark tasks by bmi id (`bmi.ts`).
  *
  * ## Adding a task
  * Write one file with a class implementing `Task` (seeded `sample`, closed-form
- * `mutualInformation`) and a `TaskEntry`, then one `taskRegistry.register` line below (or
+ * `mutualInformation`, derived in the file's comment) and a `TaskEntry` (defaults for every
+ * option, so that `createTask(name)` works), then one `taskRegistry.register` line below (or
  * `registerTask` from your own experiment file). The contract tests
- * (`test/tasks/tasks.test.ts`) then check its shapes, seeding and finite MI.
+ * (`test/tasks/tasks.test.ts`) then check its shapes, seeding and finite MI. A map of a task
+ * that keeps MI (an injective f × g) extends `TransformedTask` / `ElementwiseTask`
+ * (`transformed.ts`) and takes a `base` option. A bmi task gets one line in `bmi.ts` under its
+ * bmi id, and its reference MI in `test/tasks/bmi.test.ts`.
  */
-import { resolveOptions } from '../options.ts';
-import { Registry } from '../registry.ts';
-import type { Options } from '../types.ts';
+import { additiveUniformEntry } from './additive-uniform.ts';
+import { asinhEntry } from './asinh.ts';
+import { bimodalEntry } from './bimodal.ts';
+import { BMI_TASKS } from './bmi.ts';
 import { cubicEntry } from './cubic.ts';
-import type { Task, TaskEntry } from './entry.ts';
 import { gaussianEntry } from './gaussian.ts';
+import { halfCubeEntry } from './half-cube.ts';
+import { multinormalDenseEntry, multinormalSparseEntry } from './multinormal.ts';
+import { normalCdfEntry } from './normal-cdf.ts';
+import { createTask, taskRegistry } from './registry.ts';
+import { spiralEntry } from './spiral.ts';
+import { studentEntry } from './student-t.ts';
+import { swissrollEntry } from './swissroll.ts';
+import { wigglyEntry } from './wiggly.ts';
 
+export { BMI_TASKS, bmiTasks, isBmiTask } from './bmi.ts';
 export { CubicTask } from './cubic.ts';
 export type { Pairs, Task, TaskEntry } from './entry.ts';
 export { GaussianTask, gaussianMI, rhoForMI, sampleCorrelatedGaussian } from './gaussian.ts';
-
-/** Every task by id. */
-export const taskRegistry = new Registry<TaskEntry>('task');
+export { createTask, registerTask, taskRegistry } from './registry.ts';
 
 taskRegistry.register('gaussian', gaussianEntry);
 taskRegistry.register('cubic', cubicEntry);
+taskRegistry.register('multinormal-dense', multinormalDenseEntry);
+taskRegistry.register('multinormal-sparse', multinormalSparseEntry);
+taskRegistry.register('student-t', studentEntry);
+taskRegistry.register('additive-uniform', additiveUniformEntry);
+taskRegistry.register('normal-cdf', normalCdfEntry);
+taskRegistry.register('half-cube', halfCubeEntry);
+taskRegistry.register('asinh', asinhEntry);
+taskRegistry.register('wiggly', wigglyEntry);
+taskRegistry.register('spiral', spiralEntry);
+taskRegistry.register('swissroll', swissrollEntry);
+taskRegistry.register('bimodal', bimodalEntry);
 
-/**
- * A task `name` with `options` over its defaults: an unknown name lists the valid tasks; an
- * unknown option, a wrong type or a value out of range names the field.
- */
-export function createTask(name: string, options?: Options): Task {
-  const entry = taskRegistry.get(name);
-  return entry.create(resolveOptions(entry.defaults, options, `task '${name}'`));
+/** One row of the bmi catalogue as `mimax list` and the README show it. */
+export interface BmiTaskRow {
+  id: string;
+  dimX: number;
+  dimY: number;
+  /** The closed-form true MI in nats. */
+  mutualInformation: number;
 }
 
-/** Adds a task (e.g. from a user's experiment file); a name taken twice is an error. */
-export function registerTask(name: string, entry: TaskEntry): void {
-  taskRegistry.register(name, entry);
+/** Every catalogue task created (bmi's order) with its dims and true MI. */
+export function bmiTaskTable(): BmiTaskRow[] {
+  return Object.entries(BMI_TASKS).map(([id, spec]) => {
+    const { task, ...options } = spec;
+    const created = createTask(task as string, options);
+    return {
+      id,
+      dimX: created.dimX,
+      dimY: created.dimY,
+      mutualInformation: created.mutualInformation,
+    };
+  });
 }
