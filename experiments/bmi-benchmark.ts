@@ -8,6 +8,7 @@
  * roll), which keep MI unchanged. One run = one estimator × task × seed on n = 5,000 pairs.
  */
 import type { ExperimentDefinition } from '../src/run/experiment.ts';
+import { bmiTasks } from '../src/tasks/bmi.ts';
 import type { Options } from '../src/types.ts';
 import { colabBase } from './common.ts';
 
@@ -21,10 +22,35 @@ export const BMI_ESTIMATORS: { [id: string]: Options } = {
   nwj: {},
   dv: {},
   'smile-5': { estimator: 'smile', tau: 5 }, // Song & Ermon 2020: τ = 5
+  'minde-c': {}, // Franzese et al. 2024: conditional and joint variants, defaults in
+  'minde-j': {}, // src/estimators/minde/options.ts (4,000 steps, batch 128, Adam 1e-3)
 };
 
-/** The bmi tasks of the `fast` preset (see `fastRationale`). */
-export const BMI_FAST_TASKS: string[] = [];
+/**
+ * The `fast` preset's tasks: every one-dimensional task of bmi's list (Gaussian, its uniform
+ * margins, additive noise ε = 0.1 and 0.75, bimodal, wiggly, half-cube, Student-t ν = 1 and
+ * its asinh, the Swiss roll), and at 5 × 5 the dense and sparse Gaussians, a heavy-tailed
+ * Student-t, the spiral and the half-cube of the sparse Gaussian; plus the dense 25 × 25
+ * Gaussian, where KSG is known to fail.
+ */
+export const BMI_FAST_TASKS: string[] = [
+  '1v1-normal-0.75',
+  'normal_cdf-1v1-normal-0.75',
+  '1v1-additive-0.1',
+  '1v1-additive-0.75',
+  '1v1-bimodal-0.75',
+  'wiggly-1v1-normal-0.75',
+  'half_cube-1v1-normal-0.75',
+  'student-identity-1-1-1',
+  'asinh-student-identity-1-1-1',
+  'swissroll_x-normal_cdf-1v1-normal-0.75',
+  'multinormal-dense-5-5-0.5',
+  'multinormal-sparse-5-5-2-2.0',
+  'student-identity-5-5-2',
+  'spiral-multinormal-sparse-5-5-2-2.0',
+  'half_cube-multinormal-sparse-5-5-2-2.0',
+  'multinormal-dense-25-25-0.5',
+];
 
 export const bmiBenchmark: ExperimentDefinition = {
   id: 'bmi-benchmark',
@@ -43,7 +69,7 @@ export const bmiBenchmark: ExperimentDefinition = {
     learningRate: 0.1, // bmi: Adam, learning_rate = 0.1
     bounds: [],
     estimators: BMI_ESTIMATORS,
-    tasks: {},
+    tasks: bmiTasks(), // bmi's 40 tasks, in bmi's order (src/tasks/bmi.ts)
     loop: {
       samples: 5_000, // bmi: 5,000 samples per task and seed
       testFraction: 0.5, // bmi's neural estimators: train_test_split = 0.5
@@ -55,6 +81,22 @@ export const bmiBenchmark: ExperimentDefinition = {
     paper: {},
     fast: {
       seeds: 3,
+      // The neural estimators as `mimax estimate` trains them (see its README section): a
+      // separable critic (two MLPs 100 relu → 100), K = 128, Adam 5e-4, 1,000 steps. bmi's
+      // MLP critic on all K² pairs costs ~2.5x more per step here, and 10,000 steps per fit
+      // would not fit the preset's budget.
+      steps: 1_000,
+      evalEvery: 100,
+      batchSize: 128,
+      learningRate: 5e-4,
+      loop: { critic: 'separable', criticOptions: null },
+      // MINDE at half its default training (2,000 steps, ~20 CPU s per fit at ≤ 5 × 5 dims).
+      estimators: { 'minde-c': { steps: 2_000 }, 'minde-j': { steps: 2_000 } },
+      tasks: Object.fromEntries(
+        Object.keys(bmiTasks())
+          .filter((id) => !BMI_FAST_TASKS.includes(id))
+          .map((id) => [id, null]),
+      ),
     },
     smoke: {
       seeds: 1,
@@ -62,13 +104,25 @@ export const bmiBenchmark: ExperimentDefinition = {
       evalEvery: 10,
       batchSize: 32,
       learningRate: 1e-3,
-      estimators: { 'ksg-5': null, nwj: null, dv: null, mine: null, 'smile-5': null },
+      estimators: {
+        'ksg-5': null,
+        nwj: null,
+        dv: null,
+        mine: null,
+        'smile-5': null,
+        'minde-c': null,
+        'minde-j': { steps: 20, batchSize: 32, evaluations: 2, mcSamples: 2 },
+      },
       tasks: {
-        'gaussian-d1-rho0.75': { task: 'gaussian', dim: 1, rho: 0.75 },
-        'cubic-d2-rho0.5': { task: 'cubic', dim: 2, rho: 0.5 },
+        ...Object.fromEntries(Object.keys(bmiTasks()).map((id) => [id, null])),
+        '1v1-normal-0.75': bmiTasks(['1v1-normal-0.75'])['1v1-normal-0.75'],
+        'asinh-student-identity-1-1-1': bmiTasks(['asinh-student-identity-1-1-1'])[
+          'asinh-student-identity-1-1-1'
+        ],
       },
       loop: { samples: 200, criticOptions: { hidden: [8] } },
     },
   },
-  fastRationale: 'TODO',
+  fastRationale:
+    "16 of the 40 tasks (every 1-d task, five at 5 × 5 and the dense 25 × 25 Gaussian), 3 seeds instead of 10, n = 5,000 as in bmi; neural estimators trained as mimax estimate trains them (separable critic, K = 128, Adam 5e-4, 1,000 steps) instead of bmi's MLP critic (16, 8) at K = 256, Adam 0.1, 10,000 steps; MINDE at 2,000 instead of 4,000 steps.",
 };

@@ -6,6 +6,7 @@ import { boundRegistry } from '../bounds/index.ts';
 import { criticRegistry } from '../critics/index.ts';
 import { encoderRegistry } from '../encoders/index.ts';
 import { createDataEstimator } from '../estimate/estimate.ts';
+import { heldOutRows } from '../estimate/sample.ts';
 import { resolveEstimatorOptions } from '../estimators/index.ts';
 import { type ProbeOptions, resolveProbeOptions } from '../eval/probe.ts';
 import { resolveOptions } from '../options.ts';
@@ -34,7 +35,22 @@ export function validateGrid(definition: ExperimentDefinition, config: Experimen
     const { name, options: rest } = variant(id, options, 'estimator');
     // The benchmark takes every estimator `mimax estimate` does (baselines, diffusion, neural).
     if (definition.loop === 'benchmark') {
-      createDataEstimator({ estimator: name, id, options: rest }, benchmarkSettingsOf(config));
+      const estimator = createDataEstimator(
+        { estimator: name, id, options: rest },
+        benchmarkSettingsOf(config),
+      );
+      // Each split must hold what the estimator needs (a neural or diffusion batch, k + 1 rows).
+      const { samples, testFraction } = config.loop as { samples: number; testFraction: number };
+      const smaller = Math.min(
+        heldOutRows(samples, testFraction),
+        samples - heldOutRows(samples, testFraction),
+      );
+      if (Number.isInteger(samples) && estimator.minSplitRows > smaller) {
+        throw new UserError(
+          `estimators.${id}: needs at least ${estimator.minSplitRows} rows in each split (its batch), ` +
+            `but loop.samples = ${samples} at testFraction ${testFraction} leaves ${smaller}; raise loop.samples or lower its batch size`,
+        );
+      }
     } else resolveEstimatorOptions(name, rest);
   }
   for (const [id, options] of Object.entries(config.tasks)) {

@@ -38,8 +38,8 @@ describe('bmi-benchmark', () => {
     const result = mimax(['run', 'bmi-benchmark', '--preset', 'smoke', '--out', out]);
     assert.equal(result.status, 0, result.stderr + result.stdout);
     const records = readRecords(out).records;
-    // smoke: 3 estimators (ksg-10, gaussian, infonce) × 2 tasks × 1 seed
-    assert.equal(records.length, 6);
+    // smoke: 4 estimators (ksg-10, gaussian, infonce, minde-j) × 2 tasks × 1 seed
+    assert.equal(records.length, 8);
     for (const r of records) {
       assert.equal(r.status, 'ok', r.id);
       const spec = (r.config as unknown as RunConfig).task!;
@@ -81,7 +81,7 @@ describe('bmi-benchmark', () => {
     // Resume: a second call finds every run done.
     const again = mimax(['run', 'bmi-benchmark', '--preset', 'smoke', '--out', out, '--no-plots']);
     assert.equal(again.status, 0, again.stderr);
-    assert.match(again.stdout, /0 ok, 0 failed, 6 skipped/);
+    assert.match(again.stdout, /0 ok, 0 failed, 8 skipped/);
   });
 
   it('a diverging estimator is a failed run, shown as a failed cell in the heatmap', () => {
@@ -229,6 +229,8 @@ describe('bmi-benchmark grid errors', () => {
     check({ loop: { critic: 'nope' } }, /nope/);
     check({ loop: { testFraction: 1.5 } }, /testFraction/);
     check({ loop: { samples: 40 } }, /samples/);
+    // MINDE's default batch (128) does not fit the smoke preset's 100-row splits.
+    check({ estimators: { 'minde-c': {} } }, /estimators\.minde-c: needs at least 128 rows/);
   });
 
   it('is registered, with both figures', () => {
