@@ -32,7 +32,7 @@ import { deriveSeed, Rng } from '../random.ts';
 import { yieldSometimes } from '../train/pending.ts';
 import type { Options } from '../types.ts';
 import type { CurvePoint, DataEstimator, FitContext, FitResult } from './data-estimator.ts';
-import { headOf, type Sample } from './sample.ts';
+import { headOf, type Sample, splitTooSmall } from './sample.ts';
 
 /** The diffusion estimators, by name. */
 export const DIFFUSION_ESTIMATORS = ['minde-c', 'minde-j'] as const;
@@ -73,6 +73,9 @@ export class MindeDataEstimator implements DataEstimator {
 
   async fit(train: Sample, test: Sample, context: FitContext): Promise<FitResult> {
     const started = performance.now();
+    // A batch larger than a split would make every epoch empty (and the estimate garbage).
+    const tooFew = splitTooSmall(train, test, this.minSplitRows);
+    if (tooFew) return tooFew;
     const o = this.resolved;
     const { dx, dy } = train;
     const d = dx + dy;

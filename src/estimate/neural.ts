@@ -15,7 +15,7 @@ import { deriveSeed, Rng } from '../random.ts';
 import { heldOutEstimate, runGroundTruth } from '../train/ground-truth.ts';
 import type { Options } from '../types.ts';
 import type { CurvePoint, DataEstimator, FitContext, FitResult } from './data-estimator.ts';
-import { headOf, type Sample } from './sample.ts';
+import { headOf, type Sample, splitTooSmall } from './sample.ts';
 
 /** How a neural estimator is trained (shared by every neural estimator of one call). */
 export interface NeuralSettings {
@@ -64,6 +64,9 @@ export class NeuralDataEstimator implements DataEstimator {
 
   async fit(train: Sample, test: Sample, context: FitContext): Promise<FitResult> {
     const started = performance.now();
+    // A batch larger than a split would make every epoch empty (and the estimate garbage).
+    const tooFew = splitTooSmall(train, test, this.minSplitRows);
+    if (tooFew) return tooFew;
     const { dx, dy } = train;
     const s = this.settings;
     const k = s.batchSize;

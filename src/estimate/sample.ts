@@ -6,6 +6,7 @@
 import type { DataMatrix } from '../data/tabular.ts';
 import { deriveSeed, Rng } from '../random.ts';
 import { UserError } from '../types.ts';
+import type { FitResult } from './data-estimator.ts';
 
 export type { DataMatrix } from '../data/tabular.ts';
 
@@ -150,6 +151,24 @@ export function splitAndStandardize(
   return {
     train: { n: trainRows.length, dx: x.d, dy: y.d, x: sx.train, y: sy.train },
     test: { n: nTest, dx: x.d, dy: y.d, x: sx.test, y: sy.test },
+  };
+}
+
+/**
+ * A failed {@link FitResult} when either split has fewer than `minRows` rows (an estimator's
+ * batch), else null: callers that skip `estimate()`'s up-front check get a clear failure.
+ */
+export function splitTooSmall(train: Sample, test: Sample, minRows: number): FitResult | null {
+  if (train.n >= minRows && test.n >= minRows) return null;
+  return {
+    status: 'failed',
+    error: `each split needs at least ${minRows} rows (one batch); got ${train.n} train and ${test.n} held-out rows`,
+    estimate: Number.NaN,
+    trainEstimate: Number.NaN,
+    trainCurve: [],
+    heldOutCurve: [],
+    seconds: 0,
+    ceiling: null,
   };
 }
 

@@ -110,6 +110,23 @@ describe('MINDE estimators', () => {
     assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
   });
 
+  it('a split smaller than the batch is a failed fit that says so (MINDE and a critic)', async () => {
+    const { x, y } = gaussian(0.5, 5, 200);
+    const split = splitAndStandardize(
+      { n: 200, d: 1, names: ['x'], values: Float64Array.from(x.data) },
+      { n: 200, d: 1, names: ['y'], values: Float64Array.from(y.data) },
+      0.5,
+      0,
+    );
+    for (const name of ['minde-c', 'infonce']) {
+      const est = createDataEstimator({ estimator: name }, settings); // batch 128 > 100 rows
+      const fit = await est.fit(split.train, split.test, { seed: 0 });
+      assert.equal(fit.status, 'failed', name);
+      assert.match(fit.error!, /at least 128 rows \(one batch\); got 100 train/);
+      assert.ok(Number.isNaN(fit.estimate));
+    }
+  });
+
   it('is registered, and bad options are UserErrors naming the field', () => {
     assert.ok(estimatorNames().includes('minde-c') && estimatorNames().includes('minde-j'));
     const make = (options: Record<string, unknown>) =>
