@@ -16,6 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
+import { UserError } from '../types.ts';
 import { RECORD_SCHEMA_VERSION, type RunRecord, type RunStatus } from './schema.ts';
 
 /** A record file that could not be read: truncated JSON, wrong schema version, missing fields. */
@@ -255,4 +256,39 @@ export function mergeResultDirs(into: string, froms: string[]): MergeReport {
     }
   }
   return report;
+}
+
+/**
+ * Throws a `UserError` unless `dir` is a results directory: an existing directory with a
+ * `records/` folder (what `mimax run --out DIR` writes). `role` names it in the message
+ * (e.g. `merge source`), so a typo in a path is an error, not an empty merge.
+ */
+export function assertResultsDir(dir: string, role: string): void {
+  if (!existsSync(dir)) throw new UserError(`${role} '${dir}' does not exist`);
+  if (!statSync(dir).isDirectory()) throw new UserError(`${role} '${dir}' is not a directory`);
+  const records = join(dir, RECORDS_DIR);
+  if (!existsSync(records) || !statSync(records).isDirectory()) {
+    throw new UserError(
+      `${role} '${dir}' is not a results directory (no ${RECORDS_DIR}/ folder; mimax run --out DIR writes one)`,
+    );
+  }
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The human summary of a merge: one line of counts, then one line per conflict (the kept and
+ * the dropped file, and why) and per corrupt record (its path and what is wrong).
+ */
+export function describeMerge(report: MergeReport, into: string, sources: number): string[] {
+  const lines = [
+    `merged ${sources} ${sources === 1 ? 'directory' : 'directories'} into ${into}: ` +
+      `${report.copied.length} copied, ${report.unchanged.length} unchanged, ` +
+      `${plural(report.conflicts.length, 'conflict')}, ${report.corrupt.length} corrupt`,
+  ];
+  for (const c of report.conflicts) {
+    lines.push(`conflict ${c.id}: kept ${c.kept}, dropped ${c.dropped} (${c.reason})`);
+  }
+  for (const c of report.corrupt) lines.push(`corrupt (not copied) ${c.path}: ${c.error}`);
+  return lines;
 }
