@@ -292,3 +292,29 @@ export function describeMerge(report: MergeReport, into: string, sources: number
   for (const c of report.corrupt) lines.push(`corrupt (not copied) ${c.path}: ${c.error}`);
   return lines;
 }
+
+/** Error codes of a directory that cannot take a record (read-only, no permission, full). */
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'EEXIST']);
+
+/**
+ * Throws a `UserError` naming the directory and the system's error code (EACCES, EROFS,
+ * ENOSPC, ...) unless a record can be written under `dir/records/`: creates the folder and
+ * writes, then removes, a small probe file. Called before any run starts, so an unwritable
+ * output directory fails at once and leaves no partial record (a full disk found later fails
+ * the run, and {@link writeRecord} removes its temp file).
+ */
+export function assertWritableResultsDir(dir: string): void {
+  const probe = join(dir, RECORDS_DIR, `.write-test-${process.pid}`);
+  try {
+    mkdirSync(join(dir, RECORDS_DIR), { recursive: true });
+    writeFileSync(probe, 'mimax: can a record be written here?\n');
+    unlinkSync(probe);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (!UNWRITABLE.has(code)) throw err;
+    if (existsSync(probe)) unlinkSync(probe);
+    throw new UserError(
+      `cannot write records to the results directory '${dir}' (${code}): ${(err as Error).message}`,
+    );
+  }
+}
