@@ -190,7 +190,14 @@ export async function startSlurm(dir: string, timeoutMs = 30_000): Promise<Slurm
       }
     }
   };
+  // A runner stopped with Ctrl-C or SIGTERM emits no 'exit': kill, then die of the signal.
+  const onSignal = (signal: NodeJS.Signals) => {
+    killAll();
+    process.kill(process.pid, signal);
+  };
   process.once('exit', killAll);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   const client = (command: string, args: string[]): string => {
     const result = spawnSync(command, args, { env, encoding: 'utf8', timeout: 30_000 });
@@ -225,6 +232,8 @@ export async function startSlurm(dir: string, timeoutMs = 30_000): Promise<Slurm
     }
     killAll();
     process.off('exit', killAll);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await Promise.all(
       children.map(
         (child) =>
