@@ -61,7 +61,35 @@ async function tryTensorflow(): Promise<{ ok: boolean; source: string; why: stri
   return { ok: false, source: '@tensorflow/tfjs-node(-gpu)', why: notes.join('; ') };
 }
 
+/**
+ * Runs `init` and then removes the `uncaughtException`/`unhandledRejection` handlers it added.
+ * The wasm backend's Emscripten glue installs handlers that rethrow, so any later uncaught error
+ * of the user's script printed the whole minified glue (tens of kB) before its message and
+ * exited 7; the process's handlers are left as they were (issue 17).
+ */
+async function keepProcessHandlers<T>(init: () => Promise<T>): Promise<T> {
+  const exceptions = process.listeners('uncaughtException');
+  const rejections = process.listeners('unhandledRejection');
+  try {
+    return await init();
+  } finally {
+    for (const listener of process.listeners('uncaughtException')) {
+      if (!exceptions.includes(listener)) process.removeListener('uncaughtException', listener);
+    }
+    for (const listener of process.listeners('unhandledRejection')) {
+      if (!rejections.includes(listener)) process.removeListener('unhandledRejection', listener);
+    }
+  }
+}
+
 async function tryBuiltin(
+  name: 'wasm' | 'cpu',
+  pkg: string,
+): Promise<{ ok: boolean; source: string; why: string }> {
+  return keepProcessHandlers(() => loadBuiltin(name, pkg));
+}
+
+async function loadBuiltin(
   name: 'wasm' | 'cpu',
   pkg: string,
 ): Promise<{ ok: boolean; source: string; why: string }> {

@@ -297,12 +297,19 @@ export function buildProgram(): Command {
     .description('merge result directories (e.g. of a job array) into the first, or into --out')
     .argument('<dirs...>', 'results directories')
     .option('--out <dir>', 'merge into this directory (default: the first)')
-    .action(async (dirs: string[], flags: { out?: string }) => {
-      const { mergeResultDirs } = await import('./results/store.ts');
+    .option('--json', 'print the merge report as JSON instead of a summary')
+    .action(async (dirs: string[], flags: { out?: string; json?: boolean }) => {
+      const { assertResultsDir, describeMerge, mergeResultDirs } = await import(
+        './results/store.ts'
+      );
+      // Every named directory must hold records (a typo is an error, not an empty merge);
+      // only a new --out may not exist yet.
+      for (const dir of dirs) assertResultsDir(resolve(dir), 'merge source');
       const into = resolve(flags.out ?? dirs[0]);
       const froms = dirs.map((d) => resolve(d)).filter((d) => d !== into);
       const report = mergeResultDirs(into, froms);
-      console.log(JSON.stringify(report, null, 2));
+      if (flags.json) console.log(JSON.stringify(report, null, 2));
+      else for (const line of describeMerge(report, into, froms.length)) console.log(line);
     });
   program
     .command('baseline')
@@ -328,7 +335,7 @@ export function buildProgram(): Command {
         `backend ${backend.name}; ${result.dataset}: probe on top-half pixels (${result.trainSize} train / ${result.testSize} test)`,
       );
       console.log(
-        `  noisy (σ = ${sigma}): test accuracy ${result.noisy.accuracy.toFixed(4)} in ${result.noisy.seconds.toFixed(1)} s (Colab: ~0.835)`,
+        `  noisy (σ = ${sigma}): test accuracy ${result.noisy.accuracy.toFixed(4)} in ${result.noisy.seconds.toFixed(1)} s${result.colabReference === null ? '' : ` (Colab: ~${result.colabReference})`}`,
       );
       console.log(
         `  clean:            test accuracy ${result.clean.accuracy.toFixed(4)} in ${result.clean.seconds.toFixed(1)} s`,

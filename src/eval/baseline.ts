@@ -11,6 +11,12 @@ import { halves, withNoise } from '../data/halves.ts';
 import { deriveSeed, Rng } from '../random.ts';
 import { linearProbe, type ProbeOptions, type ProbeResult } from './probe.ts';
 
+/**
+ * The Colab's reported noisy-pixel accuracy, per data set it was reported for: only MNIST
+ * (Colab output of the baseline cell, ~0.835). Other data sets have no reference.
+ */
+export const COLAB_PIXEL_BASELINE: Readonly<Record<string, number>> = { mnist: 0.835 };
+
 export interface BaselineOptions {
   /** Data set name (`mnist`, `fashion-mnist`). Default `mnist` (paper). */
   dataset?: string;
@@ -44,6 +50,8 @@ export interface BaselineResult {
   /** Probe on x1. */
   clean: BaselineEntry;
   dataset: string;
+  /** The Colab's accuracy for the noisy pixels of this data set, or null where none exists. */
+  colabReference: number | null;
   noiseSigma: number;
   seed: number;
   trainSize: number;
@@ -90,6 +98,7 @@ export function runBaseline(options: BaselineOptions = {}): BaselineResult {
     noisy: entry(noisy),
     clean: entry(clean),
     dataset: data.name,
+    colabReference: COLAB_PIXEL_BASELINE[data.name] ?? null,
     noiseSigma,
     seed,
     trainSize: train.n,

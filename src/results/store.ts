@@ -16,6 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
+import { UserError } from '../types.ts';
 import { RECORD_SCHEMA_VERSION, type RunRecord, type RunStatus } from './schema.ts';
 
 /** A record file that could not be read: truncated JSON, wrong schema version, missing fields. */
@@ -255,4 +256,65 @@ export function mergeResultDirs(into: string, froms: string[]): MergeReport {
     }
   }
   return report;
+}
+
+/**
+ * Throws a `UserError` unless `dir` is a results directory: an existing directory with a
+ * `records/` folder (what `mimax run --out DIR` writes). `role` names it in the message
+ * (e.g. `merge source`), so a typo in a path is an error, not an empty merge.
+ */
+export function assertResultsDir(dir: string, role: string): void {
+  if (!existsSync(dir)) throw new UserError(`${role} '${dir}' does not exist`);
+  if (!statSync(dir).isDirectory()) throw new UserError(`${role} '${dir}' is not a directory`);
+  const records = join(dir, RECORDS_DIR);
+  if (!existsSync(records) || !statSync(records).isDirectory()) {
+    throw new UserError(
+      `${role} '${dir}' is not a results directory (no ${RECORDS_DIR}/ folder; mimax run --out DIR writes one)`,
+    );
+  }
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The human summary of a merge: one line of counts, then one line per conflict (the kept and
+ * the dropped file, and why) and per corrupt record (its path and what is wrong).
+ */
+export function describeMerge(report: MergeReport, into: string, sources: number): string[] {
+  const lines = [
+    `merged ${sources} ${sources === 1 ? 'directory' : 'directories'} into ${into}: ` +
+      `${report.copied.length} copied, ${report.unchanged.length} unchanged, ` +
+      `${plural(report.conflicts.length, 'conflict')}, ${report.corrupt.length} corrupt`,
+  ];
+  for (const c of report.conflicts) {
+    lines.push(`conflict ${c.id}: kept ${c.kept}, dropped ${c.dropped} (${c.reason})`);
+  }
+  for (const c of report.corrupt) lines.push(`corrupt (not copied) ${c.path}: ${c.error}`);
+  return lines;
+}
+
+/** Error codes of a directory that cannot take a record (read-only, no permission, full). */
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'EEXIST']);
+
+/**
+ * Throws a `UserError` naming the directory and the system's error code (EACCES, EROFS,
+ * ENOSPC, ...) unless a record can be written under `dir/records/`: creates the folder and
+ * writes, then removes, a small probe file. Called before any run starts, so an unwritable
+ * output directory fails at once and leaves no partial record (a full disk found later fails
+ * the run, and {@link writeRecord} removes its temp file).
+ */
+export function assertWritableResultsDir(dir: string): void {
+  const probe = join(dir, RECORDS_DIR, `.write-test-${process.pid}`);
+  try {
+    mkdirSync(join(dir, RECORDS_DIR), { recursive: true });
+    writeFileSync(probe, 'mimax: can a record be written here?\n');
+    unlinkSync(probe);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (!UNWRITABLE.has(code)) throw err;
+    if (existsSync(probe)) unlinkSync(probe);
+    throw new UserError(
+      `cannot write records to the results directory '${dir}' (${code}): ${(err as Error).message}`,
+    );
+  }
 }

@@ -13,7 +13,12 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RunRecord } from '../results/schema.ts';
-import { readRecords, recordPath, writeRecord } from '../results/store.ts';
+import {
+  assertWritableResultsDir,
+  readRecords,
+  recordPath,
+  writeRecord,
+} from '../results/store.ts';
 import { UserError } from '../types.ts';
 import type { Progress } from './execute.ts';
 import type { RunSpec } from './grid.ts';
@@ -100,6 +105,8 @@ interface Worker {
 /** Runs the pool to the end (or until aborted) and returns what happened to every run. */
 export async function runPool(options: PoolOptions): Promise<PoolSummary> {
   const started = Date.now();
+  // A read-only or full output directory is a clear error before any worker starts.
+  assertWritableResultsDir(options.resultsDir);
   const { records, corrupt } = readRecords(options.resultsDir);
   const existing = new Map(records.map((r) => [r.id, r]));
   const { todo, skipped } = planRuns(options.runs, existing, options);

@@ -18,6 +18,7 @@ describe('runBaseline', () => {
     assert.equal(a.trainSize, 2000);
     assert.equal(a.testSize, 500);
     assert.equal(a.noiseSigma, 0.05);
+    assert.equal(a.colabReference, 0.835, 'the Colab reported MNIST only');
     for (const entry of [a.noisy, a.clean]) {
       assert.ok(entry.accuracy > 0.6 && entry.accuracy <= 1, `accuracy ${entry.accuracy}`);
       assert.ok(entry.seconds > 0 && entry.iterations > 0);
