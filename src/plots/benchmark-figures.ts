@@ -87,7 +87,8 @@ export const bmiHeatmap: FigureDef = {
     const tasks = [...new Set(sortedTasks(cells).map(taskRow))];
     const estimators = sortedEstimators(cells).map(estimatorColumn);
     const rows: DataRow[] = cells.map((c) => {
-      const failedAll = c.mean === null;
+      const failedAll = c.mean === null && c.failed > 0;
+      const pending = c.mean === null && c.failed === 0; // only running or stopped runs
       return {
         task: c.task,
         taskLabel: taskRow(c),
@@ -98,10 +99,14 @@ export const bmiHeatmap: FigureDef = {
         sd: c.sd,
         ok: c.ok,
         failed: c.failed,
-        ratio: failedAll || c.truth === null ? null : logRatio(c.mean!, c.truth),
+        ratio: c.mean === null || c.truth === null ? null : logRatio(c.mean, c.truth),
         // The printed value; a star marks a cell where some (not all) runs failed.
-        text: failedAll ? 'failed' : `${c.mean!.toFixed(2)}${c.failed ? '*' : ''}`,
-        status: failedAll ? 'failed' : 'ok',
+        text: pending
+          ? 'running'
+          : failedAll
+            ? 'failed'
+            : `${c.mean!.toFixed(2)}${c.failed ? '*' : ''}`,
+        status: pending ? 'running' : failedAll ? 'failed' : 'ok',
       };
     });
     const x = {
@@ -111,7 +116,13 @@ export const bmiHeatmap: FigureDef = {
       sort: estimators,
       axis: { orient: 'top', labelAngle: -35, labelAlign: 'left' },
     };
-    const y = { field: 'taskLabel', type: 'nominal', title: 'task (true MI, nats)', sort: tasks };
+    const y = {
+      field: 'taskLabel',
+      type: 'nominal',
+      title: null, // the caption says what the parentheses hold
+      sort: tasks,
+      axis: { labelLimit: 360 }, // bmi ids are long (spiral-normal_cdf-multinormal-sparse-…)
+    };
     const tooltip = [
       { field: 'task' },
       { field: 'estimatorLabel', title: 'estimator' },
@@ -159,8 +170,9 @@ export const bmiHeatmap: FigureDef = {
     ];
     const subtitle = [
       ...captionLines(this.paperRef, meta, frames, cells),
-      'colour: ln(mean estimate / true MI) clipped to [−1, 1]: red below, blue above the truth',
-      '* some runs of the cell failed; grey: every run of the cell failed',
+      'rows: bmi task id (true MI, nats); colour: ln(mean estimate / true MI) clipped to [−1, 1]',
+      'red: below the truth, blue: above; * some runs of the cell failed; grey: every run failed',
+      ...(rows.some((r) => r['status'] === 'running') ? ['"running": runs not finished yet'] : []),
     ];
     return {
       ...base(this.title, subtitle),

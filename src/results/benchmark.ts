@@ -98,7 +98,13 @@ export function benchmarkCells(frames: Frames): BenchmarkCell[] {
       if (!cell.errors.includes(error)) cell.errors.push(error);
     } else cell.unfinished++;
   }
+  // The truth is the task's: a cell whose runs have no evaluation yet takes it from the others.
+  const truthOf = new Map<string, number>();
   for (const cell of cells.values()) {
+    if (cell.truth !== null) truthOf.set(cell.task, cell.truth);
+  }
+  for (const cell of cells.values()) {
+    cell.truth ??= truthOf.get(cell.task) ?? null;
     cell.mean = mean(cell.estimates);
     cell.sd = sd(cell.estimates);
     if (cell.seconds !== null) cell.seconds /= cell.ok;
@@ -124,7 +130,10 @@ export function isWithin(estimate: number, truth: number, fraction = WITHIN_FRAC
   return Math.abs(estimate - truth) <= fraction * Math.abs(truth) + 1e-12;
 }
 
-/** Per estimator: tasks whose mean estimate is within 10 % of the truth, of the tasks it ran. */
+/**
+ * Per estimator: tasks whose mean estimate is within 10 % of the truth, of the tasks with a
+ * finished (ok or failed) run; `failedTasks`: tasks where every finished run failed.
+ */
 export function withinSummary(
   cells: readonly BenchmarkCell[],
 ): { estimator: string; within: number; tasks: number; failedTasks: number }[] {
@@ -133,6 +142,7 @@ export function withinSummary(
     { estimator: string; within: number; tasks: number; failedTasks: number }
   >();
   for (const c of cells) {
+    if (c.ok + c.failed === 0) continue; // only running or stopped runs: not a result yet
     const s = out.get(c.estimator) ?? {
       estimator: c.estimator,
       within: 0,

@@ -156,6 +156,7 @@ describe('bmi-benchmark table', () => {
       ['a', 'nwj', 1, 'failed', [0.3]],
       ['b', 'ksg-10', 0, 'ok', [0.5]],
       ['b', 'nwj', 0, 'failed', []],
+      ['b', 'dv', 0, 'running', []], // not finished: no truth of its own, no result yet
     ],
     truth,
   );
@@ -172,8 +173,10 @@ describe('bmi-benchmark table', () => {
     assert.deepEqual([nwj.estimates, nwj.best, nwj.ok, nwj.failed], [[1.2], [1.4], 1, 1]);
     assert.equal(nwj.seconds, 3); // the final evaluation's seconds
     const failed = get('b', 'nwj');
-    assert.deepEqual([failed.mean, failed.failed, failed.truth], [null, 1, null]);
+    assert.deepEqual([failed.mean, failed.failed, failed.truth], [null, 1, 2]); // the task's truth
     assert.deepEqual(failed.errors, ['diverged']);
+    const running = get('b', 'dv');
+    assert.deepEqual([running.unfinished, running.mean, running.truth], [1, null, 2]); // the task's truth
   });
 
   it('ln(estimate / truth) clipped to [−1, 1]; ≤ 0 estimates count as −1; within 10 %', () => {
@@ -197,7 +200,9 @@ describe('bmi-benchmark table', () => {
     const meta = { preset: 'fast', seeds: [0, 1], backend: 'wasm' } as unknown as Manifest;
     const heat = bmiHeatmap.build(frames, meta) as { data: { values: Row[] } };
     const rows = heat.data.values;
-    assert.equal(rows.length, 4);
+    assert.equal(rows.length, 5);
+    const bDv = rows.find((r) => r['task'] === 'b' && r['estimator'] === 'dv')!;
+    assert.deepEqual([bDv['status'], bDv['text']], ['running', 'running']); // not "failed"
     const bNwj = rows.find((r) => r['task'] === 'b' && r['estimator'] === 'nwj')!;
     assert.equal(bNwj['status'], 'failed');
     const aNwj = rows.find((r) => r['task'] === 'a' && r['estimator'] === 'nwj')!;
