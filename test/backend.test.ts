@@ -25,7 +25,7 @@ describe('backend selection', () => {
   it('an unknown name lists the valid ones', () => {
     assert.throws(
       () => parseBackendName('gpu'),
-      /unknown backend 'gpu'; valid backends: tensorflow, wasm, cpu/,
+      /unknown backend 'gpu'; valid backends: tensorflow, webgpu, wasm, cpu/,
     );
   });
 
