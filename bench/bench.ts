@@ -11,7 +11,8 @@
  * same weights: the forward pass is compared first) and a mimax-vs-PyTorch table is printed
  * and written to bench/results/peer-torch.json.
  *
- *   npm run bench [-- --backend cpu] [-- --only critic-impact] [-- --peer torch]
+ *   npm run bench [-- --backend cpu] [-- --only critic-impact,noniid] [-- --peer torch]
+ *                 [-- --jacobian-before]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -46,7 +47,9 @@ const flag = (name: string) => {
 };
 const WARMUP_STEPS = 5; // first steps include kernel setup and memory growth
 const TIMED_STEPS = Number(flag('--steps') ?? 30);
-const only = flag('--only');
+const onlyFlag = flag('--only');
+/** `--only a,b`: just these experiments (or `probe`, `jacobian`); the main JSON is then not written. */
+const only = onlyFlag === undefined ? undefined : onlyFlag.split(',');
 const peer = flag('--peer');
 if (peer !== undefined && peer !== 'torch') throw new Error(`--peer: only 'torch', got '${peer}'`);
 
@@ -202,7 +205,7 @@ async function main() {
   };
 
   for (const definition of Object.values(EXPERIMENTS)) {
-    if (only && definition.id !== only) continue;
+    if (only && !only.includes(definition.id)) continue;
     const config = resolveConfig(definition, 'paper');
     const B = config.batchSize;
     if (definition.loop === 'sweep') {
@@ -495,7 +498,7 @@ async function main() {
     }
   }
 
-  if (!only || only === 'probe') {
+  if (!only || only.includes('probe')) {
     const full = loadDataset({ name: 'mnist' });
     const tr = halves(full.train);
     const te = halves(full.test);
@@ -532,19 +535,35 @@ async function main() {
     tf.dispose([projection, c100Train, c100Test]);
   }
 
-  if (!only || only === 'jacobian') {
+  if (!only || only.includes('jacobian')) {
     const config = resolveConfig(EXPERIMENTS['non-invertible'], 'paper');
     const mlp = createEncoder('mlp', { inputDim: 392, seed: 1, options: config.encoders.mlp });
     const x = tf.tensor2d(train.x1.subarray(0, 128 * 392), [128, 392]);
-    // ~30 s each (128 SVDs of 392x392): one warm-up, three timed.
-    const times = time(
-      () => {
-        jacobianConditioning(mlp, x);
-      },
-      3,
-      1,
-    );
-    push('jacobian: [392]x5 residual MLP, 128 samples', times, null);
+    // The route of issue 16 (closed-form J + LU/Lanczos, ~3-5 s idle): one warm-up, three
+    // timed. With --jacobian-before, the previous route (autograd J + bisection SVD, ~32 s
+    // idle) is timed too, interleaved with the new one (new, old, new, old, ...), so that
+    // both see the same machine load.
+    const before = args.includes('--jacobian-before');
+    const newTimes: number[] = [];
+    const oldTimes: number[] = [];
+    jacobianConditioning(mlp, x);
+    for (let round = 0; round < 3; round++) {
+      let t0 = performance.now();
+      const fresh = jacobianConditioning(mlp, x);
+      newTimes.push(performance.now() - t0);
+      console.error(
+        `  jacobian (new) round ${round}: ${fresh.seconds.toFixed(2)} s (J ${fresh.gradSeconds.toFixed(2)}, σ ${fresh.svdSeconds.toFixed(2)}), load ${loadavg()[0].toFixed(1)}`,
+      );
+      if (!before) continue;
+      t0 = performance.now();
+      const old = jacobianConditioning(mlp, x, { method: 'autograd', svd: 'bisection' });
+      oldTimes.push(performance.now() - t0);
+      console.error(
+        `  jacobian (before) round ${round}: ${old.seconds.toFixed(2)} s (J ${old.gradSeconds.toFixed(2)}, σ ${old.svdSeconds.toFixed(2)}), load ${loadavg()[0].toFixed(1)}`,
+      );
+    }
+    push('jacobian: [392]x5 residual MLP, 128 samples', newTimes, null);
+    if (before) push('jacobian (before issue 16: autograd + bisection)', oldTimes, null);
     x.dispose();
     mlp.dispose();
   }
@@ -630,23 +649,22 @@ function runPeer(rows: Row[], peak: number): void {
   console.log(
     `\nlarge matmul: mimax ${peak.toFixed(1)} GFLOP/s, PyTorch ${torch.torch} (1 thread) ${torch.matmulGflops.toFixed(1)} GFLOP/s`,
   );
-  if (!only) {
-    writeFileSync(
-      'bench/results/peer-torch.json',
-      `${JSON.stringify(
-        {
-          date: new Date().toISOString(),
-          load: loadavg(),
-          torch: torch.torch,
-          mimaxMatmulGflops: peak,
-          torchMatmulGflops: torch.matmulGflops,
-          rows: table,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-  }
+  writeFileSync(
+    'bench/results/peer-torch.json',
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        command: `npm run bench -- ${process.argv.slice(2).join(' ')}`,
+        load: loadavg(),
+        torch: torch.torch,
+        mimaxMatmulGflops: peak,
+        torchMatmulGflops: torch.matmulGflops,
+        rows: table,
+      },
+      null,
+      2,
+    )}\n`,
+  );
 }
 
 /** An entry's defaults overridden by the experiment's options (as the models resolve them). */
