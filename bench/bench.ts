@@ -7,10 +7,17 @@
  * large matmul measured in the same run (ratios survive a noisy machine; absolute times do not).
  * Writes bench/results/<backend>.json and prints a table.
  *
- *   npm run bench [-- --backend cpu] [-- --only critic-impact] [-- --only minde]
+ * Per config also the top kernels of one profiled step (`tf.profile`: where the time goes).
+ * With `--peer torch`, the MLP configs run again in PyTorch (bench/peer-torch.py, one thread,
+ * same weights: the forward pass is compared first) and a mimax-vs-PyTorch table is printed
+ * and written to bench/results/peer-torch.json.
+ *
+ *   npm run bench [-- --backend cpu] [-- --only critic-impact,noniid] [-- --peer torch]
+ *                 [-- --jacobian-before] [-- --only minde]
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { EXPERIMENTS } from '../experiments/index.ts';
 import { initBackend } from '../src/backend.ts';
@@ -40,7 +47,7 @@ import { createTask } from '../src/tasks/index.ts';
 import { linearClassifier } from '../src/train/adversarial.ts';
 import { gaussianBatch } from '../src/train/bound-only.ts';
 import { stepNoise, sweepVariables, trainStep } from '../src/train/sweep.ts';
-import type { Options } from '../src/types.ts';
+import type { Critic, Encoder, Options } from '../src/types.ts';
 import { versions } from '../src/version.ts';
 import { criticForward, encoderForward } from './flops.ts';
 
@@ -51,10 +58,90 @@ const flag = (name: string) => {
 };
 const WARMUP_STEPS = 5; // first steps include kernel setup and memory growth
 const TIMED_STEPS = Number(flag('--steps') ?? 30);
-const only = flag('--only');
+const onlyFlag = flag('--only');
+/** `--only a,b`: just these experiments (or `probe`, `jacobian`); the main JSON is then not written. */
+const only = onlyFlag === undefined ? undefined : onlyFlag.split(',');
+const peer = flag('--peer');
+if (peer !== undefined && peer !== 'torch') throw new Error(`--peer: only 'torch', got '${peer}'`);
+
+/** One config for the PyTorch peer: shared initial weights, one batch, mimax's scores. */
+interface PeerConfig {
+  name: string;
+  critic: string;
+  bound: string;
+  batch: number;
+  shortcuts: boolean;
+  /** Variables of g1 and of g2 (0 when the critic sees the raw inputs). */
+  encoderVariables: [number, number];
+  separableG?: number;
+  variables: { shape: number[]; values: number[] }[];
+  x1: number[];
+  x2: number[];
+  scores: number[];
+  flops: number;
+}
+const peerConfigs: PeerConfig[] = [];
+
+function peerConfig(
+  name: string,
+  parts: { g1?: Encoder; g2?: Encoder; critic: Critic; criticName: string; bound: string },
+  x1: tf.Tensor2D,
+  x2: tf.Tensor2D,
+  flops: number,
+  shortcuts: boolean,
+): void {
+  const variables = [
+    ...(parts.g1?.variables ?? []),
+    ...(parts.g2?.variables ?? []),
+    ...parts.critic.variables,
+  ];
+  const scores = tf.tidy(() => {
+    const a = parts.g1 ? parts.g1.apply(x1) : x1;
+    const b = parts.g2 ? parts.g2.apply(x2) : x2;
+    return parts.critic.scores(a, b);
+  });
+  peerConfigs.push({
+    name,
+    critic: parts.criticName,
+    bound: parts.bound,
+    batch: x1.shape[0],
+    shortcuts,
+    encoderVariables: [parts.g1?.variables.length ?? 0, parts.g2?.variables.length ?? 0],
+    separableG: parts.criticName === 'separable' ? parts.critic.variables.length / 2 : undefined,
+    variables: variables.map((v) => ({ shape: v.shape, values: Array.from(v.dataSync()) })),
+    x1: Array.from(x1.dataSync()),
+    x2: Array.from(x2.dataSync()),
+    scores: Array.from(scores.dataSync()),
+    flops,
+  });
+  scores.dispose();
+}
+
+/** The `count` kernels with the most time in one profiled call of `step`. */
+async function topKernels(
+  step: () => void,
+  count = 5,
+): Promise<{ name: string; ms: number; calls: number }[]> {
+  const info = await tf.profile(() => {
+    step();
+  });
+  const byName = new Map<string, { ms: number; calls: number }>();
+  for (const k of info.kernels) {
+    const entry = byName.get(k.name) ?? { ms: 0, calls: 0 };
+    entry.ms += Number(k.kernelTimeMs) || 0;
+    entry.calls++;
+    byName.set(k.name, entry);
+  }
+  return [...byName]
+    .map(([name, e]) => ({ name, ...e }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, count);
+}
 
 interface Row {
   name: string;
+  /** The slowest kernels of one profiled step (where profiled). */
+  topKernels?: { name: string; ms: number; calls: number }[];
   medianMs: number;
   minMs: number;
   maxMs: number;
@@ -105,21 +192,31 @@ async function main() {
   const data = loadDataset({ name: 'mnist', trainLimit: 2048, testLimit: 1024 });
   const train = halves(data.train);
   const rows: Row[] = [];
-  const push = (name: string, times: number[], flops: number | null) => {
+  const push = (
+    name: string,
+    times: number[],
+    flops: number | null,
+    kernels?: Row['topKernels'],
+  ) => {
     const s = stats(times);
     const gflop = flops === null ? null : flops / 1e9;
     const efficiency = gflop === null ? null : gflop / (s.medianMs / 1000) / peak;
-    rows.push({ name, ...s, gflop, efficiency });
+    rows.push({ name, ...s, gflop, efficiency, topKernels: kernels });
     console.error(
       `${name.padEnd(44)} ${s.medianMs.toFixed(1).padStart(8)} ms` +
         (efficiency === null
           ? ''
           : `  ${(gflop as number).toFixed(3)} GFLOP  ${(100 * efficiency).toFixed(0)}%`),
     );
+    if (kernels) {
+      console.error(
+        `    top kernels: ${kernels.map((k) => `${k.name} ${k.ms.toFixed(1)} ms/${k.calls}`).join(', ')}`,
+      );
+    }
   };
 
   for (const definition of Object.values(EXPERIMENTS)) {
-    if (only && definition.id !== only) continue;
+    if (only && !only.includes(definition.id)) continue;
     const config = resolveConfig(definition, 'paper');
     const B = config.batchSize;
     if (definition.loop === 'sweep') {
@@ -151,29 +248,33 @@ async function main() {
               const optimizer = tf.train.adam(config.learningRate);
               const bound = getBound(boundName);
               let step = 0;
+              const name = `${definition.id}: ${encoderName} × ${criticName} × ${boundName} (${objectiveName})`;
+              const peerBatch = encoderName === 'mlp' && peer ? stream.next() : undefined;
+              const stepOnce = () => {
+                const batch = stream.next();
+                const noise =
+                  config.noiseSigma > 0
+                    ? stepNoise(1, step++, B, train.dim1, config.noiseSigma)
+                    : undefined;
+                const value = trainStep(
+                  models,
+                  bound,
+                  objective,
+                  optimizer,
+                  variables,
+                  batch.x1,
+                  batch.x2,
+                  noise,
+                );
+                value.dataSync();
+                tf.dispose([value, batch.x1, batch.x2, batch.labels]);
+                noise?.dispose();
+              };
               const times = time(
-                () => {
-                  const batch = stream.next();
-                  const noise =
-                    config.noiseSigma > 0
-                      ? stepNoise(1, step++, B, train.dim1, config.noiseSigma)
-                      : undefined;
-                  const value = trainStep(
-                    models,
-                    bound,
-                    objective,
-                    optimizer,
-                    variables,
-                    batch.x1,
-                    batch.x2,
-                    noise,
-                  );
-                  value.dataSync();
-                  tf.dispose([value, batch.x1, batch.x2, batch.labels]);
-                  noise?.dispose();
-                },
+                stepOnce,
                 encoderName === 'realnvp' ? Math.min(TIMED_STEPS, 10) : TIMED_STEPS,
               );
+              const kernels = await topKernels(stepOnce);
               const forward =
                 2 *
                   encoderForward(
@@ -190,11 +291,29 @@ async function main() {
                   g1.outputDim,
                   g2.outputDim,
                 );
-              push(
-                `${definition.id}: ${encoderName} × ${criticName} × ${boundName} (${objectiveName})`,
-                times,
-                3 * forward,
-              );
+              push(name, times, 3 * forward, kernels);
+              if (peerBatch) {
+                // Fresh models with the same seeds (the timed ones have trained): initial weights.
+                const p1 = make('g1');
+                const p2 = make('g2');
+                const pc = createCritic(criticName, {
+                  dim1: p1.outputDim,
+                  dim2: p2.outputDim,
+                  seed: 3,
+                  options: criticOptions,
+                });
+                const shortcuts = (encoderOptions as { shortcuts?: boolean }).shortcuts === true;
+                peerConfig(
+                  name,
+                  { g1: p1, g2: p2, critic: pc, criticName, bound: boundName },
+                  peerBatch.x1,
+                  peerBatch.x2,
+                  3 * forward,
+                  shortcuts,
+                );
+                for (const m of [p1, p2, pc]) m.dispose();
+                tf.dispose([peerBatch.x1, peerBatch.x2, peerBatch.labels]);
+              }
               optimizer.dispose();
               g1.dispose();
               g2.dispose();
@@ -277,7 +396,7 @@ async function main() {
           const optimizer = tf.train.adam(config.learningRate);
           const variables = [...critic.variables, ...estimator.variables];
           const rng = new Rng(3);
-          const times = time(() => {
+          const stepOnce = () => {
             const pairs = task.sample(rng, B);
             const x = tf.tensor2d(pairs.x, [B, 20]);
             const y = tf.tensor2d(pairs.y, [B, 20]);
@@ -297,7 +416,8 @@ async function main() {
             });
             value.dataSync();
             tf.dispose([value, x, y]);
-          });
+          };
+          const times = time(stepOnce);
           push(
             `staircase: ${criticName} critic × ${estimatorId}`,
             times,
@@ -309,6 +429,7 @@ async function main() {
                 20,
                 20,
               ),
+            await topKernels(stepOnce),
           );
           optimizer.dispose();
           critic.dispose();
@@ -330,7 +451,7 @@ async function main() {
         covEps: [[number, number], [number, number]];
       };
       let step = 0;
-      const times = time(() => {
+      const stepOnce = () => {
         const [x, y] = gaussianBatch(
           {
             sampling: 'noniid',
@@ -350,18 +471,45 @@ async function main() {
         );
         value.dataSync();
         tf.dispose([value, x, y]);
-      });
-      push(
-        `noniid: ${criticName} critic × ${config.bounds[0]}`,
-        times,
-        3 * criticForward(criticName, { ...criticDefaults(criticName), ...criticOptions }, B, 1, 1),
-      );
+      };
+      const times = time(stepOnce);
+      const name = `noniid: ${criticName} critic × ${config.bounds[0]}`;
+      const flops =
+        3 * criticForward(criticName, { ...criticDefaults(criticName), ...criticOptions }, B, 1, 1);
+      push(name, times, flops, await topKernels(stepOnce));
+      if (peer) {
+        const fresh = createCritic(criticName, {
+          dim1: 1,
+          dim2: 1,
+          seed: 1,
+          options: criticOptions,
+        });
+        const [x, y] = gaussianBatch(
+          {
+            sampling: 'noniid',
+            covZ: loopOptions.covZ,
+            covEps: loopOptions.covEps,
+            batchSize: B,
+          } as Parameters<typeof gaussianBatch>[0],
+          0,
+        );
+        peerConfig(
+          name,
+          { critic: fresh, criticName, bound: config.bounds[0] },
+          x,
+          y,
+          flops,
+          false,
+        );
+        tf.dispose([x, y]);
+        fresh.dispose();
+      }
       optimizer.dispose();
       critic.dispose();
     }
   }
 
-  if (!only || only === 'probe') {
+  if (!only || only.includes('probe')) {
     const full = loadDataset({ name: 'mnist' });
     const tr = halves(full.train);
     const te = halves(full.test);
@@ -398,24 +546,40 @@ async function main() {
     tf.dispose([projection, c100Train, c100Test]);
   }
 
-  if (!only || only === 'jacobian') {
+  if (!only || only.includes('jacobian')) {
     const config = resolveConfig(EXPERIMENTS['non-invertible'], 'paper');
     const mlp = createEncoder('mlp', { inputDim: 392, seed: 1, options: config.encoders.mlp });
     const x = tf.tensor2d(train.x1.subarray(0, 128 * 392), [128, 392]);
-    // ~30 s each (128 SVDs of 392x392): one warm-up, three timed.
-    const times = time(
-      () => {
-        jacobianConditioning(mlp, x);
-      },
-      3,
-      1,
-    );
-    push('jacobian: [392]x5 residual MLP, 128 samples', times, null);
+    // The route of issue 16 (closed-form J + LU/Lanczos, ~3-5 s idle): one warm-up, three
+    // timed. With --jacobian-before, the previous route (autograd J + bisection SVD, ~32 s
+    // idle) is timed too, interleaved with the new one (new, old, new, old, ...), so that
+    // both see the same machine load.
+    const before = args.includes('--jacobian-before');
+    const newTimes: number[] = [];
+    const oldTimes: number[] = [];
+    jacobianConditioning(mlp, x);
+    for (let round = 0; round < 3; round++) {
+      let t0 = performance.now();
+      const fresh = jacobianConditioning(mlp, x);
+      newTimes.push(performance.now() - t0);
+      console.error(
+        `  jacobian (new) round ${round}: ${fresh.seconds.toFixed(2)} s (J ${fresh.gradSeconds.toFixed(2)}, σ ${fresh.svdSeconds.toFixed(2)}), load ${loadavg()[0].toFixed(1)}`,
+      );
+      if (!before) continue;
+      t0 = performance.now();
+      const old = jacobianConditioning(mlp, x, { method: 'autograd', svd: 'bisection' });
+      oldTimes.push(performance.now() - t0);
+      console.error(
+        `  jacobian (before) round ${round}: ${old.seconds.toFixed(2)} s (J ${old.gradSeconds.toFixed(2)}, σ ${old.svdSeconds.toFixed(2)}), load ${loadavg()[0].toFixed(1)}`,
+      );
+    }
+    push('jacobian: [392]x5 residual MLP, 128 samples', newTimes, null);
+    if (before) push('jacobian (before issue 16: autograd + bisection)', oldTimes, null);
     x.dispose();
     mlp.dispose();
   }
 
-  if (!only || only === 'minde') {
+  if (!only || only.includes('minde')) {
     // MINDE (estimate/diffusion.ts): one training step at the default batch and width —
     // the batch assembled in JS (masks, t, ε), the DSM loss's gradient, Adam, the weight average.
     const o = resolveMindeOptions('c', {});
@@ -464,6 +628,8 @@ async function main() {
     }
   }
 
+  if (peer) runPeer(rows, peak);
+
   const result = {
     backend: backend.name,
     backendSummary: backend.summary,
@@ -490,6 +656,74 @@ async function main() {
   }
   console.log(
     `\nlarge matmul: ${peak.toFixed(1)} GFLOP/s; ${only ? '(partial run, not saved)' : `written to ${file}`}`,
+  );
+}
+
+/** Runs bench/peer-torch.py on the recorded configs; prints and writes the comparison. */
+function runPeer(rows: Row[], peak: number): void {
+  const specFile = `${tmpdir()}/mimax-peer-${process.pid}.json`;
+  writeFileSync(specFile, JSON.stringify({ configs: peerConfigs }));
+  const python = process.env.MIMAX_PYTHON ?? '/usr/bin/python3';
+  console.error(`\npeer: ${python} bench/peer-torch.py (${peerConfigs.length} configs)`);
+  const run = spawnSync(python, ['bench/peer-torch.py', specFile], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 << 20,
+  });
+  if (run.status !== 0 || run.error) {
+    console.error(`peer: skipped (${run.error?.message ?? `exit ${run.status}`})`);
+    return;
+  }
+  const torch = JSON.parse(run.stdout) as {
+    skipped?: string;
+    torch: string;
+    matmulGflops: number;
+    rows: { name: string; medianMs: number; forwardMaxAbsDiff: number; scoresMaxAbs: number }[];
+  };
+  if (torch.skipped) {
+    console.error(`peer: skipped (${torch.skipped})`);
+    return;
+  }
+  const table = torch.rows.map((t) => {
+    const ours = rows.find((r) => r.name === t.name) as Row;
+    const flops = peerConfigs.find((c) => c.name === t.name)?.flops ?? 0;
+    return {
+      name: t.name,
+      mimaxMs: ours.medianMs,
+      torchMs: t.medianMs,
+      ratio: ours.medianMs / t.medianMs,
+      mimaxEfficiency: flops / 1e9 / (ours.medianMs / 1000) / peak,
+      torchEfficiency: flops / 1e9 / (t.medianMs / 1000) / torch.matmulGflops,
+      forwardMaxAbsDiff: t.forwardMaxAbsDiff,
+      scoresMaxAbs: t.scoresMaxAbs,
+    };
+  });
+  console.log(
+    `\n| config | mimax ms | PyTorch ms | ratio | mimax % of its matmul peak | PyTorch % of its matmul peak | forward max abs diff |\n|---|---:|---:|---:|---:|---:|---:|`,
+  );
+  for (const r of table) {
+    console.log(
+      `| ${r.name} | ${r.mimaxMs.toFixed(1)} | ${r.torchMs.toFixed(1)} | ${r.ratio.toFixed(2)} | ${(100 * r.mimaxEfficiency).toFixed(0)}% | ${(100 * r.torchEfficiency).toFixed(0)}% | ${r.forwardMaxAbsDiff.toExponential(1)} |`,
+    );
+  }
+  console.log(
+    `\nlarge matmul: mimax ${peak.toFixed(1)} GFLOP/s, PyTorch ${torch.torch} (1 thread) ${torch.matmulGflops.toFixed(1)} GFLOP/s`,
+  );
+  writeFileSync(
+    'bench/results/peer-torch.json',
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        command: `npm run bench -- ${process.argv.slice(2).join(' ')}`,
+        load: loadavg(),
+        torch: torch.torch,
+        mimaxMatmulGflops: peak,
+        torchMatmulGflops: torch.matmulGflops,
+        rows: table,
+      },
+      null,
+      2,
+    )}\n`,
   );
 }
 

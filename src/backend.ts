@@ -3,14 +3,16 @@
  *
  * Order of preference when none is requested: `tensorflow` (native libtensorflow through
  * `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`; optional, loaded only if
- * installed), `wasm` (`@tensorflow/tfjs-backend-wasm`, the embedded default: XNNPACK with SIMD,
+ * installed), `webgpu` (optional, only when a GPU adapter is found: see backend-webgpu.ts), `wasm`
+ * (`@tensorflow/tfjs-backend-wasm`, the embedded default: XNNPACK with SIMD,
  * its .wasm binary is read from node_modules, no network), `cpu` (plain JS, always there).
  * A request comes from `--backend` or the `MIMAX_BACKEND` environment variable.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { tryWebGpu } from './backend-webgpu.ts';
 import { UserError } from './types.ts';
 
-export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface BackendAttempt {
@@ -28,7 +30,7 @@ export interface BackendReport {
   /** One line: which backend and why the better ones were not used. */
   summary: string;
   attempts: BackendAttempt[];
-  /** wasm only: SIMD support, thread count. */
+  /** wasm: SIMD support, thread count; webgpu: the adapter. */
   details: Record<string, string | number | boolean>;
 }
 
@@ -110,8 +112,15 @@ async function loadBuiltin(
   }
 }
 
-function attempt(name: BackendName) {
+let webgpuAdapter: string | undefined;
+
+async function attempt(name: BackendName) {
   if (name === 'tensorflow') return tryTensorflow();
+  if (name === 'webgpu') {
+    const probe = await tryWebGpu();
+    webgpuAdapter = probe.adapter;
+    return probe;
+  }
   if (name === 'wasm') return tryBuiltin('wasm', '@tensorflow/tfjs-backend-wasm');
   return tryBuiltin('cpu', '@tensorflow/tfjs-backend-cpu');
 }
@@ -164,7 +173,7 @@ export async function initBackend(requested?: string): Promise<BackendReport> {
   if (wanted) {
     const available: string[] = [];
     for (const name of BACKEND_NAMES) {
-      if (name === wanted) continue;
+      if (name === wanted || name === 'webgpu') continue; // webgpu: only where an adapter is found
       const pkg =
         name === 'tensorflow' ? '@tensorflow/tfjs-node' : `@tensorflow/tfjs-backend-${name}`;
       if (name !== 'tensorflow' || (await canResolve(pkg))) available.push(name);
@@ -188,6 +197,7 @@ async function canResolve(pkg: string): Promise<boolean> {
 }
 
 function backendDetails(name: BackendName): Record<string, string | number | boolean> {
+  if (name === 'webgpu') return { adapter: webgpuAdapter ?? 'unknown' };
   if (name !== 'wasm') return {};
   return {
     simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),

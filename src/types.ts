@@ -11,7 +11,7 @@
  * positive (joint) pairs (x1_i, x2_i); off-diagonal entries are negative pairs, i.e. samples
  * from the product of marginals. Bounds see only this matrix.
  */
-import type { Scalar, Tensor2D, Variable } from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs-core';
 
 /** x: [B, inputDim] → code: [B, outputDim]. */
 export interface Encoder {
@@ -26,6 +26,14 @@ export interface Encoder {
    * (call inside `tf.tidy` or dispose it).
    */
   apply(x: Tensor2D): Tensor2D;
+  /**
+   * Optional: the per-sample Jacobians in closed form, transposed. `x: [B, inputDim]` →
+   * `[B, inputDim, outputDim]`, element (i, j, k) = ∂y_k/∂x_j at x_i (so each sample's slice,
+   * read flat, is its Jacobian in column-major order). Encoders without it are differentiated
+   * generically by `eval/jacobian.ts` (one reverse pass over D_out replicated rows per
+   * sample, about 3x the FLOPs). The caller owns the result.
+   */
+  transposedJacobians?(x: Tensor2D): Tensor3D;
   /** Frees the variables. */
   dispose(): void;
 }

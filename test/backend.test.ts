@@ -25,7 +25,7 @@ describe('backend selection', () => {
   it('an unknown name lists the valid ones', () => {
     assert.throws(
       () => parseBackendName('gpu'),
-      /unknown backend 'gpu'; valid backends: tensorflow, wasm, cpu/,
+      /unknown backend 'gpu'; valid backends: tensorflow, webgpu, wasm, cpu/,
     );
   });
 
@@ -43,5 +43,21 @@ describe('backend selection', () => {
       /mimax: error: backend 'tensorflow' is not available \(.*not installed.*\); available: wasm, cpu/,
     );
     assert.doesNotMatch(bad.stderr, /at .*\.ts:\d+/);
+  });
+
+  it('webgpu: without an adapter, info says why and exits 2 cleanly; auto never picks it', () => {
+    const gpu = cli(['info', '--backend', 'webgpu']);
+    if (gpu.status === 0) {
+      assert.match(gpu.stdout, /backend\s+webgpu \(requested\)/); // a machine with a GPU
+      return;
+    }
+    assert.equal(gpu.status, 2);
+    assert.match(
+      gpu.stderr,
+      /backend 'webgpu' is not available \((no adapter|not installed)[^)]*\)+; available: wasm, cpu/,
+    );
+    assert.doesNotMatch(gpu.stderr, /at .*\.ts:\d+/);
+    const auto = cli(['info']);
+    assert.match(auto.stdout, /webgpu: (no adapter|not installed)/);
   });
 });

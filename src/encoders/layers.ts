@@ -4,7 +4,7 @@
  * Randomness comes from an explicit `Rng` (see `src/random.ts`).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { dense, denseRelu } from '../ops/index.ts';
+import { dense, denseRelu, matMul } from '../ops/index.ts';
 import type { Rng } from '../random.ts';
 import { UserError } from '../types.ts';
 
@@ -119,6 +119,46 @@ export function applyMlp(layers: DenseLayer[], x: tf.Tensor2D, shortcuts = false
       h = shortcuts ? tf.add(out, h) : out;
     }
     return h;
+  });
+}
+
+/**
+ * The MLP's per-sample Jacobians, transposed, by forward-mode products layer by layer (no
+ * autograd): with G = ∂h/∂x as [in, width] per sample (G₀ = I), a layer h' = act(h·W + b)
+ * gives G' = (G·W) ⊙ act'(z) (column k scaled by 1[z_k > 0] for relu), plus G with shortcuts.
+ * One [B·in, width] x [width, width'] product per layer after the first (whose G·W is W):
+ * for the [392]x5 residual MLP at 128 samples, 4 products of 15 GFLOP, about a third of the
+ * generic reverse pass (a forward and a backward pass over 392 replicated rows per sample).
+ * x: [B, in] → [B, in, out]; element (i, j, k) = ∂y_k/∂x_j at x_i. The caller owns the result.
+ */
+export function mlpTransposedJacobians(
+  layers: DenseLayer[],
+  x: tf.Tensor2D,
+  shortcuts = false,
+): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [b, inDim] = x.shape;
+    let h = x; // [B, width_k]
+    let g: tf.Tensor3D | null = null; // [B, in, width_k]; null = the identity (before layer 0)
+    for (const [k, layer] of layers.entries()) {
+      const hidden = k < layers.length - 1;
+      const out = hidden ? denseRelu(h, layer.kernel, layer.bias) : applyDense(layer, h); // [B, width]
+      const width = out.shape[1];
+      const product: tf.Tensor3D =
+        g === null
+          ? (tf.broadcastTo(layer.kernel, [b, inDim, width]) as tf.Tensor3D) // I·W
+          : (tf.reshape(
+              matMul(tf.reshape(g, [b * inDim, g.shape[2]]) as tf.Tensor2D, layer.kernel),
+              [b, inDim, width],
+            ) as tf.Tensor3D); // G·W: [B, in, width]
+      // relu'(z) = 1[z > 0] = 1[out > 0], per sample and output column: [B, 1, width]
+      const local = hidden
+        ? (tf.mul(product, tf.expandDims(tf.step(out), 1)) as tf.Tensor3D)
+        : product;
+      g = shortcuts ? (tf.add(local, g ?? tf.eye(inDim)) as tf.Tensor3D) : local;
+      h = shortcuts ? tf.add(out, h) : out;
+    }
+    return g as tf.Tensor3D;
   });
 }
 

@@ -15,6 +15,7 @@ import {
   type DenseLayer,
   denseVariables,
   kernelInit,
+  mlpTransposedJacobians,
 } from './layers.ts';
 
 export type MlpOptions = {
@@ -70,6 +71,11 @@ export class MlpEncoder implements Encoder {
   /** x: [B, inputDim] → [B, outputDim]. The caller owns the result. */
   apply(x: tf.Tensor2D): tf.Tensor2D {
     return applyMlp(this.layers, x, this.options.shortcuts);
+  }
+
+  /** x: [B, inputDim] → [B, inputDim, outputDim], ∂y_k/∂x_j (see `Encoder`). Caller owns it. */
+  transposedJacobians(x: tf.Tensor2D): tf.Tensor3D {
+    return mlpTransposedJacobians(this.layers, x, this.options.shortcuts);
   }
 
   dispose(): void {

@@ -252,4 +252,70 @@ describe('jacobianConditioning', () => {
       encoder.dispose();
     }
   });
+
+  it('the MLP closed form (forward-mode products) equals autograd, with and without shortcuts', () => {
+    for (const [shortcuts, layers] of [
+      [true, [12, 12, 12]],
+      [false, [10, 7, 5]],
+    ] as const) {
+      const encoder = createEncoder('mlp', {
+        inputDim: 12,
+        seed: 21,
+        options: { layers: [...layers], shortcuts, init: 'truncated-normal', initStd: 0.3 },
+      });
+      assert.ok(encoder.transposedJacobians, 'mlp has a closed form');
+      const x = tf.tensor2d(new Rng(22).normalArray(9 * 12), [9, 12]);
+      const tensors = tf.memory().numTensors;
+      const closed = jacobians(encoder, x, 4);
+      const autograd = jacobians(encoder, x, 4, 'autograd');
+      assert.equal(tf.memory().numTensors, tensors);
+      for (let i = 0; i < closed.length; i++) {
+        assert.ok(
+          Math.abs(closed[i] - autograd[i]) < 1e-5,
+          `entry ${i}: ${closed[i]} vs ${autograd[i]}`,
+        );
+      }
+      // The relu masks matter: Jacobians differ between samples (a linear net's would not).
+      const block = 12 * encoder.outputDim;
+      let change = 0;
+      for (let i = 0; i < block; i++)
+        change = Math.max(change, Math.abs(closed[i] - closed[block + i]));
+      assert.ok(change > 1e-2, `samples 0 and 1 differ by ${change}`);
+      x.dispose();
+      encoder.dispose();
+    }
+  });
+
+  it("svd 'lu' (the default for square Jacobians) agrees with bisection on a residual MLP", () => {
+    const d = 24;
+    const encoder = createEncoder('mlp', {
+      inputDim: d,
+      seed: 23,
+      options: { layers: [d, d, d, d, d], shortcuts: true, init: 'truncated-normal', initStd: 0.2 },
+    });
+    const x = tf.tensor2d(new Rng(24).normalArray(6 * d), [6, d]);
+    const tensors = tf.memory().numTensors;
+    const lu = jacobianConditioning(encoder, x);
+    const reference = jacobianConditioning(encoder, x, { svd: 'bisection', method: 'autograd' });
+    assert.equal(tf.memory().numTensors, tensors);
+    for (let i = 0; i < 6; i++) {
+      // float32 Jacobians by two routes differ at ~1e-7 relative per entry (log condition ~4.5
+      // here; at initStd 0.4, ~12, the two float32 Jacobians differ at 1e-2 in it)
+      assert.ok(Math.abs(lu.logCondition[i] - reference.logCondition[i]) < 1e-4);
+      assert.ok(Math.abs(lu.sigmaMax[i] / reference.sigmaMax[i] - 1) < 1e-5);
+    }
+    assert.ok(Math.max(...lu.logCondition) > 1, 'a spread of singular values, not ≈ identity');
+    // Same Jacobians (autograd for both): the routines agree to Lanczos tolerance.
+    const same = jacobianConditioning(encoder, x, { svd: 'lu', method: 'autograd' });
+    for (let i = 0; i < 6; i++) {
+      assert.ok(Math.abs(same.logCondition[i] - reference.logCondition[i]) < 1e-8);
+    }
+    assert.throws(
+      () => jacobianConditioning(encoder, x, { svd: 'lu', keepSingularValues: true }),
+      /square Jacobian and no keepSingularValues/,
+    );
+    assert.throws(() => jacobians(encoder, x, 2, 'finite-differences' as 'auto'), /method must be/);
+    x.dispose();
+    encoder.dispose();
+  });
 });
