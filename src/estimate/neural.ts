@@ -141,7 +141,10 @@ export class NeuralDataEstimator implements DataEstimator {
         ceiling: estimator.ceiling(k),
       };
       if (outcome.error) {
-        result.error = `${outcome.error.message}${outcome.error.step === undefined ? '' : ` (step ${outcome.error.step})`}`;
+        const { message, step } = outcome.error;
+        // The loop's messages usually name the step already ("… non-finite at step 108").
+        const named = step === undefined || message.includes(`step ${step}`);
+        result.error = named ? message : `${message} (step ${step})`;
       }
       if (outcome.status === 'ok') {
         result.trainEstimate = heldOutEstimate(critic, estimator, headX, headY, k);
