@@ -558,10 +558,106 @@ function correlationRecords(): RunRecord[] {
   return out;
 }
 
+/** Run whose fit diverges in the bmi-benchmark fixtures: InfoNCE on the Student-t task, seed 1. */
+export const BMI_FAILED_RUN = 'bmi-benchmark/infonce.student-identity-1-1-1/seed-1';
+
+/**
+ * bmi-benchmark records: 2 tasks × {KSG k = 10, Gaussian, InfoNCE} × 2 seeds. Baselines have
+ * one evaluation (step 0); InfoNCE a held-out curve every 100 of 200 steps. Estimates: KSG
+ * 0.95·I, the Gaussian I on the normal task but 0.3·I on Student-t, InfoNCE 0.9·I; one
+ * InfoNCE run on Student-t fails (diverged), so that cell averages 1 of 2 runs.
+ */
+function bmiBenchmarkRecords(): RunRecord[] {
+  const tasks: [string, number, { name: string; options: Record<string, unknown> }][] = [
+    ['1v1-normal-0.75', 0.4133, { name: 'gaussian', options: { dim: 1, rho: 0.75 } }],
+    [
+      'student-identity-1-1-1',
+      0.2242,
+      { name: 'student-t', options: { dimX: 1, dimY: 1, dof: 1 } },
+    ],
+  ];
+  const estimators: Record<string, { name: string; options: Record<string, unknown> }> = {
+    'ksg-10': { name: 'ksg', options: { k: 10 } },
+    gaussian: { name: 'gaussian', options: {} },
+    infonce: { name: 'infonce', options: {} },
+  };
+  const out: RunRecord[] = [];
+  for (const [bound, estimator] of Object.entries(estimators)) {
+    for (const [task, trueMI, taskSpec] of tasks) {
+      for (const seed of [0, 1]) {
+        const u = rng(hashString(`bmi-benchmark/${bound}.${task}/${seed}`));
+        const factor =
+          bound === 'ksg-10'
+            ? 0.95
+            : bound === 'infonce'
+              ? 0.9
+              : task === '1v1-normal-0.75'
+                ? 1
+                : 0.3;
+        const neural = bound === 'infonce';
+        const failed = `bmi-benchmark/${bound}.${task}/seed-${seed}` === BMI_FAILED_RUN;
+        const steps = neural ? (failed ? [0, 100] : [0, 100, 200]) : [0];
+        const evaluations: Evaluation[] = steps.map((step, k) => ({
+          step,
+          trainBound: neural && step > 0 ? noisy(u, factor * trueMI, 0.01) : null,
+          testBound:
+            failed && k === steps.length - 1
+              ? null
+              : noisy(u, factor * trueMI * (neural ? (k + 1) / steps.length : 1), 0.01),
+          accuracy: null,
+          seconds: round(neural ? 0.5 + 0.1 * step : 0.05 + 0.01 * u(), 2),
+          trueMI,
+        }));
+        const record = estimatorRecord({
+          experiment: 'bmi-benchmark',
+          critic: 'separable',
+          bound,
+          task,
+          seed,
+          config: {
+            ...estimatorConfig({
+              loop: 'benchmark',
+              steps: 200,
+              evalEvery: 100,
+              batchSize: 128,
+              learningRate: 0.0005,
+              critic: { name: 'separable', options: {} },
+              bound,
+              loopOptions: {
+                samples: 5_000,
+                testFraction: 0.5,
+                critic: 'separable',
+                criticOptions: null,
+              },
+              estimator,
+              task: taskSpec,
+            }),
+            critic: null,
+          },
+          evaluations,
+          seconds: evaluations.at(-1)!.seconds + 0.1,
+          ...(failed
+            ? { error: { message: 'infonce estimate became non-finite at step 150', step: 150 } }
+            : {}),
+        });
+        record.id = `bmi-benchmark/${bound}.${task}/seed-${seed}`;
+        record.cell = { ...record.cell, critic: null };
+        out.push(record);
+      }
+    }
+  }
+  return out;
+}
+
 /** Writes every fixture record under `outDir` (replacing `outDir/records`). Returns the ids. */
 export function makeFixtureRecords(outDir: string): string[] {
   rmSync(join(outDir, RECORDS_DIR), { recursive: true, force: true });
-  const records = [...allSpecs().map(record), ...staircaseRecords(), ...correlationRecords()];
+  const records = [
+    ...allSpecs().map(record),
+    ...staircaseRecords(),
+    ...correlationRecords(),
+    ...bmiBenchmarkRecords(),
+  ];
   return records.map((r) => {
     writeRecord(outDir, r);
     return r.id;

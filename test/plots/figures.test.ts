@@ -87,6 +87,11 @@ const EXPECTED: Record<string, [number, string[]]> = {
       '24 runs: 24 ok',
     ],
   ],
+  'bmi-benchmark/heatmap': [
+    0,
+    ['KSG (k=10)', 'CCA (Gaussian)', 'I_NCE', '1v1-normal-0.75 (0.41)', '12 runs: 11 ok, 1 failed'],
+  ],
+  'bmi-benchmark/within': [0, ['tasks within 10 % of the truth', '1 / 2']],
 };
 
 test('the registry has exactly the figure ids the experiments reference', () => {
@@ -115,7 +120,7 @@ for (const [key, [lines, texts]] of Object.entries(EXPECTED)) {
     // Ids never leak into the display (they are data, not labels).
     if (experiment === 'critic-impact') assert.ok(!svg.includes('>concat<'));
     for (const id of ['concat', 'mine', 'smile-5', 'infonce', 'gaussian']) {
-      if (experiment === 'staircase' || experiment === 'correlation') {
+      if (['staircase', 'correlation', 'bmi-benchmark'].includes(experiment)) {
         assert.ok(!svg.includes(`>${id}<`), `id '${id}' shown`);
       }
     }

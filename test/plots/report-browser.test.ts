@@ -72,15 +72,19 @@ test('report renders every figure in headless Chromium without console errors', 
       figs.map((f) => ({
         id: f.id,
         svg: f.querySelectorAll('svg').length,
-        lines: f.querySelectorAll('svg .mark-line path').length,
+        // Line charts draw paths; the bmi heatmap and bar charts draw rects.
+        lines: f.querySelectorAll('svg .mark-line path, svg .mark-rect path').length,
         error: f.classList.contains('error'),
       })),
     );
-    assert.equal(marks.length, 14);
+    assert.equal(
+      marks.length,
+      Object.values(FIGURES).reduce((n, f) => n + Object.keys(f).length, 0),
+    );
     for (const m of marks) {
       assert.equal(m.error, false, m.id);
       assert.ok(m.svg >= 1, `${m.id} has no SVG`);
-      assert.ok(m.lines >= 1, `${m.id} has no line marks`);
+      assert.ok(m.lines >= 1, `${m.id} has no line or rect marks`);
     }
     assert.deepEqual(errors, []);
   } finally {
