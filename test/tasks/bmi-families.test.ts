@@ -17,41 +17,9 @@ import { sampleGamma } from '../../src/tasks/student-t.ts';
 import { swissroll } from '../../src/tasks/swissroll.ts';
 import { wigglyX, wigglyY } from '../../src/tasks/wiggly.ts';
 import { type Options, UserError } from '../../src/types.ts';
+import { column, correlation, mean, variance } from './statistics.ts';
 
 /** Column k of a row-major [n, d] array, in float64. */
-function column(values: Float32Array, n: number, d: number, k: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = values[i * d + k];
-  return out;
-}
-
-function mean(a: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i];
-  return s / a.length;
-}
-
-function variance(a: ArrayLike<number>): number {
-  const m = mean(a);
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] - m) ** 2;
-  return s / (a.length - 1);
-}
-
-function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const ma = mean(a);
-  const mb = mean(b);
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < a.length; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
-
 /** Kolmogorov-Smirnov distance sup |F_n − F| of a sample against a CDF. */
 function ksDistance(sample: ArrayLike<number>, cdf: (t: number) => number): number {
   const sorted = Float64Array.from(sample).sort();
