@@ -139,12 +139,20 @@ export const ganSamples: FigureDef = {
       rows.push({ kind: 'sample', task: p['task'], bound: p['bound'], x, y });
     }
     // The truth is drawn in every panel of its data set's row.
+    const cells = new Set(runs.map((r) => JSON.stringify([r['task'], r['bound']])));
     for (const dataset of datasets) {
       for (const method of methods) {
+        if (!cells.has(JSON.stringify([dataset, method]))) continue; // an excluded cell
         for (const t of truthRows(dataset))
           rows.push({ kind: 'truth', task: dataset, bound: method, ...t });
       }
     }
+    const perPanel = new Map<string, number>();
+    for (const p of points) {
+      const k = JSON.stringify([p['task'], p['bound']]);
+      perPanel.set(k, (perPanel.get(k) ?? 0) + 1);
+    }
+    const counts = [...new Set(perPanel.values())].sort((a, b) => a - b);
     for (const r of rows) {
       r['taskLabel'] = datasetLabel(r['task'] as string);
       r['boundLabel'] = methodLabel(r['bound'] as string);
@@ -152,7 +160,7 @@ export const ganSamples: FigureDef = {
     const subtitle = [
       ...captionLines(this.paperRef, meta, runs),
       `${seeds.length ? `seed ${seeds.join(', ')}` : 'no ok run kept its samples'}, at iteration ${steps.join(', ') || '–'}; ` +
-        `grey: generated (2,500 per panel), red: true modes${outside ? `; ${outside} samples outside the window not drawn` : ''}`,
+        `grey: generated (${counts.join(', ') || 0} per panel), red: true modes${outside ? `; ${outside} samples outside the window not drawn` : ''}`,
     ];
     return {
       $schema: VEGA_LITE_SCHEMA,
