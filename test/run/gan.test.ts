@@ -87,7 +87,11 @@ describe('gan-modes', () => {
     assert.equal(result.status, 1, result.stderr + result.stdout); // a failed run: exit 1
     const failed = readRecords(out).records.find((r) => r.cell.bound === 'overflow-gan')!;
     assert.equal(failed.status, 'failed');
-    assert.match(failed.error!.message, /overflow-gan estimate became non-finite at step 5/);
+    // train() runs twice per iteration (critic step, then the generator's MI term): calls
+    // 0-5 cover iterations 0-2 (the 6th, the generator's at iteration 2, is already +∞ but
+    // its value is not recorded), the critic's call at iteration 3 records the first +∞.
+    assert.match(failed.error!.message, /overflow-gan estimate became non-finite at step 3/);
+    assert.equal(failed.error!.step, 3);
     const set = framesFromRecords(out).get('overflow-gan')!;
     for (const figure of [ganSamples, ganMetrics]) {
       const spec = figure.build(set.frames, set.manifest) as { title: { subtitle: string[] } };
