@@ -55,15 +55,15 @@ export const ganModes: ExperimentDefinition = {
   presets: {
     paper: {},
     fast: {
-      // Sized from `npm run bench -- --only gan` (CPU ms per iteration, measured on the shared
-      // 2-core machine under load: README "MI as a GAN regularizer"): plain GAN 51 ms, with a
-      // concat critic [32] 74 ms, at 128-wide networks; PacGAN's 400-wide ones cost 138 ms and
-      // 424 ms (critic [128, 128]), the issue's 3 × 400 critic 3.7 s per iteration.
-      // 2 data sets × (6 + 1) methods × 3 seeds = 39 runs; 3,000 iterations each:
-      // (6 × 0.051 + 33 × 0.074) s × 3,000 ≈ 8,300 CPU s ≈ 70 min on 2 cores (≤ 1.5 h with
-      // evaluations and start-up).
+      // Sized from `npm run bench -- --only gan` (CPU ms per iteration, measured twice on the
+      // shared 2-core machine under load: README "MI as a GAN regularizer"): plain GAN 51-76 ms,
+      // with a concat critic [32] 74-106 ms (MINE), at 128-wide networks; PacGAN's 400-wide
+      // ones cost 138-165 ms, and with the issue's 3 × 400 critic 3.7 s per MI iteration.
+      // 2 data sets × (6 + 1) methods × 3 seeds = 39 runs (6 plain, 33 with a critic);
+      // 2,500 iterations: (6 × 0.051 + 33 × 0.074) × 2,500 ≈ 6,900 CPU s ≈ 58 min to
+      // (6 × 0.076 + 33 × 0.106) × 2,500 ≈ 9,900 CPU s ≈ 83 min on 2 cores (≤ 1.5 h).
       seeds: 3,
-      steps: 3_000,
+      steps: 2_500,
       evalEvery: 250,
       tasks: { spiral: null },
       loop: {
@@ -89,5 +89,5 @@ export const ganModes: ExperimentDefinition = {
     },
   },
   fastRationale:
-    "grid and ring (no spiral), 3 seeds instead of 10, 3,000 iterations instead of 400,000 (evaluated every 250), networks 128 wide (generator 4 × 128 with batch norm, discriminator 3 × 128) instead of PacGAN's 400, and a concat MI critic with one hidden layer of 32 instead of 3 × 400; PacGAN's batch 100, Adam 1e-4, β1 = 0.5 and 2,500 evaluation samples are kept.",
+    "grid and ring (no spiral), 3 seeds instead of 10, 2,500 iterations instead of 400,000 (evaluated every 250), networks 128 wide (generator 4 × 128 with batch norm, discriminator 3 × 128) instead of PacGAN's 400, and a concat MI critic with one hidden layer of 32 instead of 3 × 400; PacGAN's batch 100, Adam 1e-4, β1 = 0.5 and 2,500 evaluation samples are kept.",
 };
