@@ -13,7 +13,7 @@
  * and written to bench/results/peer-torch.json.
  *
  *   npm run bench [-- --backend cpu] [-- --only critic-impact,noniid] [-- --peer torch]
- *                 [-- --jacobian-before] [-- --only minde]
+ *                 [-- --jacobian-before] [-- --only minde] [-- --only gan]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ import { createCritic, criticRegistry } from '../src/critics/index.ts';
 import { BatchStream } from '../src/data/batches.ts';
 import { loadDataset } from '../src/data/datasets.ts';
 import { halves, withNoise } from '../src/data/halves.ts';
+import { modeDataset, sampleModeDataset } from '../src/data/mode-datasets.ts';
 import { createEncoder, encoderRegistry } from '../src/encoders/index.ts';
 import { createEstimator } from '../src/estimators/index.ts';
 import {
@@ -42,10 +43,12 @@ import {
 import { jacobianConditioning } from '../src/eval/jacobian.ts';
 import { linearProbe } from '../src/eval/probe.ts';
 import { deriveSeed, Rng } from '../src/random.ts';
+import type { GanLoopOptions } from '../src/run/gan-options.ts';
 import { resolveConfig, variant } from '../src/run/grid.ts';
 import { createTask } from '../src/tasks/index.ts';
 import { linearClassifier } from '../src/train/adversarial.ts';
 import { gaussianBatch } from '../src/train/bound-only.ts';
+import { Discriminator, Generator, ganStepper } from '../src/train/gan.ts';
 import { stepNoise, sweepVariables, trainStep } from '../src/train/sweep.ts';
 import type { Critic, Encoder, Options } from '../src/types.ts';
 import { versions } from '../src/version.ts';
@@ -506,6 +509,79 @@ async function main() {
       }
       optimizer.dispose();
       critic.dispose();
+    }
+  }
+
+  if (!only || only.includes('gan') || only.includes('gan-modes')) {
+    // One gan-modes iteration (discriminator + critic + generator steps, batch 100 on the grid)
+    // at the fast preset's sizes and at PacGAN's (the paper preset), plain GAN and GAN + MINE.
+    // The paper-size MI iteration takes seconds: fewer timed steps there.
+    const definition = EXPERIMENTS['gan-modes'];
+    const data = sampleModeDataset(modeDataset('grid'), new Rng(1), 10_000).points;
+    for (const preset of ['fast', 'paper'] as const) {
+      const config = resolveConfig(definition, preset);
+      const loop = config.loop as unknown as GanLoopOptions;
+      for (const method of ['gan', 'mine', 'infonce']) {
+        const withMi = method !== 'gan';
+        const rng = new Rng(2);
+        const generator = new Generator(2, loop.generatorHidden, loop.batchNorm, rng);
+        const discriminator = new Discriminator(2, loop.discriminatorHidden, 'relu', rng);
+        const critic = createCritic('concat', {
+          dim1: 2,
+          dim2: 2,
+          seed: 3,
+          options: { hidden: loop.criticHidden },
+        });
+        const estimator = createEstimator(withMi ? method : 'mine', { rowDim: 2, seed: 4 });
+        const stepper = ganStepper({
+          generator,
+          discriminator,
+          mi: withMi
+            ? {
+                critic,
+                estimator,
+                mode: 'entropy',
+                beta: 1,
+                clip: true,
+                until: Number.POSITIVE_INFINITY,
+                criticSteps: 1,
+                classes: 0,
+              }
+            : null,
+          data,
+          noise: 'normal',
+          zDim: loop.zDim,
+          batchSize: config.batchSize,
+          learningRate: config.learningRate,
+          beta1: loop.beta1,
+          seeds: { order: 1, z: 2, c: 3, eval: 4 },
+        });
+        let step = 0;
+        const [timed, warmup] = preset === 'paper' && withMi ? [3, 1] : [TIMED_STEPS, WARMUP_STEPS];
+        const cpu0 = process.cpuUsage();
+        const times = time(
+          () => {
+            const out = stepper.step(step++);
+            out.discriminator.dataSync();
+            tf.dispose([out.discriminator, out.generator, ...(out.mi ? [out.mi] : [])]);
+          },
+          timed,
+          warmup,
+        );
+        // CPU ms per iteration (warm-up included): robust to other processes on a shared machine.
+        const used = process.cpuUsage(cpu0);
+        const cpuMs = (used.user + used.system) / 1000 / (timed + warmup);
+        push(
+          `gan-modes ${preset}: ${method}, G ${loop.generatorHidden.length}×${loop.generatorHidden[0]}, D ${loop.discriminatorHidden.length}×${loop.discriminatorHidden[0]}${withMi ? `, critic [${loop.criticHidden}]` : ''} (cpu ${cpuMs.toFixed(1)} ms)`,
+          times,
+          null,
+        );
+        stepper.dispose();
+        generator.dispose();
+        discriminator.dispose();
+        critic.dispose();
+        estimator.dispose();
+      }
     }
   }
 

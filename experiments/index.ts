@@ -5,6 +5,7 @@ import { bmiBenchmark } from './bmi-benchmark.ts';
 import { correlation } from './correlation.ts';
 import { criticImpact } from './critic-impact.ts';
 import { encoderImpact } from './encoder-impact.ts';
+import { ganModes } from './gan-modes.ts';
 import { invertible } from './invertible.ts';
 import { nonInvertible } from './non-invertible.ts';
 import { noniid } from './noniid.ts';
@@ -21,5 +22,6 @@ export const EXPERIMENTS: Record<string, ExperimentDefinition> = Object.fromEntr
     staircase,
     correlation,
     bmiBenchmark,
+    ganModes,
   ].map((e) => [e.id, e]),
 );

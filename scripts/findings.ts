@@ -6,12 +6,15 @@
  * For the estimator benchmarks: the staircase's bias and sd per estimator × critic × task ×
  * level, the correlation benchmark's final held-out estimates against the truth, and the bmi
  * benchmark's table (final and best-over-training held-out estimates, within 10 %, seconds).
+ * For gan-modes: modes / high quality / reverse KL at the last evaluation per data set and
+ * method (mean ± standard error over ok seeds).
  *
  *   node --import tsx scripts/findings.ts [EXPERIMENT ...] [--from precomputed]
  */
 
 import { benchmarkCells, withinSummary } from '../src/results/benchmark.ts';
 import { conditionPercentiles, levelStatistics, summarize } from '../src/results/frames.ts';
+import { formatMeanSe, ganCells } from '../src/results/gan.ts';
 import { listExperiments, loadResultSet } from '../src/results/source.ts';
 
 const args = process.argv.slice(2);
@@ -100,8 +103,27 @@ function benchmarkFindings(frames: ReturnType<typeof loadResultSet>['frames']) {
   }
 }
 
+/** gan-modes: the README's table (last evaluation, mean ± standard error over ok seeds). */
+function ganFindings(frames: ReturnType<typeof loadResultSet>['frames']) {
+  console.log(
+    '\n| data set | method | iteration | modes | high quality (%) | reverse KL | ok | failed | no high-quality sample |\n|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const c of ganCells(frames)) {
+    console.log(
+      `| ${c.dataset} | ${c.method} | ${c.step ?? '—'} | ${formatMeanSe(c.metrics.modes, 1)} | ${formatMeanSe(c.metrics.highQuality, 1)} | ${formatMeanSe(c.metrics.reverseKl, 2)} | ${c.ok} | ${c.failed} | ${c.noHighQuality} |`,
+    );
+  }
+}
+
 for (const experiment of named.length ? named : listExperiments(from)) {
   const { frames, manifest } = loadResultSet(from, experiment);
+  if (experiment === 'gan-modes') {
+    console.log(
+      `\n## ${experiment} (preset ${manifest.preset}, seeds ${manifest.seeds.join(',')}, runs ok ${manifest.runs.ok}/${manifest.runs.requested}, failed ${manifest.runs.failed})`,
+    );
+    ganFindings(frames);
+    continue;
+  }
   if (
     experiment === 'staircase' ||
     experiment === 'correlation' ||

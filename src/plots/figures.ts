@@ -21,6 +21,7 @@ import {
   staircaseBiasVariance,
   staircaseEstimates,
 } from './estimator-figures.ts';
+import { ganMetrics, ganSamples } from './gan-figures.ts';
 import { label } from './labels.ts';
 import {
   caption,
@@ -312,6 +313,10 @@ export const FIGURES: Readonly<Record<string, Readonly<Record<string, FigureDef>
   'bmi-benchmark': {
     heatmap: bmiHeatmap,
     within: bmiWithin,
+  },
+  'gan-modes': {
+    samples: ganSamples,
+    metrics: ganMetrics,
   },
 };
 

@@ -67,6 +67,20 @@ export const TRACE_COLUMNS = {
   value: 'number',
 } as const satisfies ColumnSpec;
 
+/**
+ * One row per generated point kept by a record (`gan-modes`: the latest evaluation of the
+ * samples figure's seed): `sample` is the point's index, (x, y) its coordinates.
+ */
+export const POINT_COLUMNS = {
+  experiment: 'string',
+  ...CELL_SPEC,
+  seed: 'number',
+  step: 'number',
+  sample: 'number',
+  x: 'number',
+  y: 'number',
+} as const satisfies ColumnSpec;
+
 /** One row per record: what ran, how it ended, how long it took. */
 export const RUN_COLUMNS = {
   id: 'string',
@@ -89,6 +103,8 @@ export interface Frames {
   conditions: Frame;
   traces: Frame;
   runs: Frame;
+  /** Generated points (`gan-modes`); empty elsewhere and in result sets written before it. */
+  points: Frame;
 }
 
 export type FrameName = keyof Frames;
@@ -99,9 +115,19 @@ export const FRAME_COLUMNS: Readonly<Record<FrameName, ColumnSpec>> = {
   conditions: CONDITION_COLUMNS,
   traces: TRACE_COLUMNS,
   runs: RUN_COLUMNS,
+  points: POINT_COLUMNS,
 };
 
-export const FRAME_NAMES: readonly FrameName[] = ['evaluations', 'conditions', 'traces', 'runs'];
+export const FRAME_NAMES: readonly FrameName[] = [
+  'evaluations',
+  'conditions',
+  'traces',
+  'runs',
+  'points',
+];
+
+/** Frames a result set may lack (written before they existed): read as empty. */
+export const OPTIONAL_FRAMES: readonly FrameName[] = ['points'];
 
 type Row = Record<string, string | number | null>;
 
@@ -157,6 +183,7 @@ export function recordsToFrames(records: readonly RunRecord[], options: FrameOpt
   const conditions: Row[] = [];
   const traces: Row[] = [];
   const runs: Row[] = [];
+  const points: Row[] = [];
   for (const r of records) {
     const cell: Row = {
       encoder: r.cell.encoder,
@@ -196,6 +223,12 @@ export function recordsToFrames(records: readonly RunRecord[], options: FrameOpt
         conditions.push({ ...base, step: e.step, sample, logCondition: num(value) });
       }
     }
+    if (r.points) {
+      const { step, x, y } = r.points;
+      for (let k = 0; k < x.length; k++) {
+        points.push({ ...base, step, sample: k, x: num(x[k]), y: num(y[k]) });
+      }
+    }
     for (const [series, trace] of Object.entries(r.traces ?? {})) {
       const { every, reduce } = trace.downsample ?? {
         every: options.traceEvery,
@@ -211,6 +244,7 @@ export function recordsToFrames(records: readonly RunRecord[], options: FrameOpt
     conditions: tableFromRows(CONDITION_COLUMNS, conditions),
     traces: tableFromRows(TRACE_COLUMNS, traces),
     runs: tableFromRows(RUN_COLUMNS, runs),
+    points: tableFromRows(POINT_COLUMNS, points),
   };
 }
 
@@ -223,6 +257,7 @@ export function selectExperiment(frames: Frames, experiment: string): Frames {
     conditions: keep(frames.conditions),
     traces: keep(frames.traces),
     runs: keep(frames.runs),
+    points: keep(frames.points),
   };
 }
 

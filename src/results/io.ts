@@ -12,7 +12,9 @@ import {
   FRAME_NAMES,
   type FrameOptions,
   type Frames,
+  OPTIONAL_FRAMES,
   recordsToFrames,
+  tableFromRows,
 } from './frames.ts';
 import type { RunRecord } from './schema.ts';
 import { readRecords } from './store.ts';
@@ -135,8 +137,11 @@ function writeAtomic(path: string, text: string): void {
 export function writeResultSet(dir: string, set: ResultSet): string[] {
   const written: string[] = [];
   for (const name of FRAME_NAMES) {
+    const frame = set.frames[name];
+    // An optional frame with no rows is not written (result sets stay as they were before it).
+    if (OPTIONAL_FRAMES.includes(name) && frame.numRows() === 0) continue;
     const path = join(dir, `${name}.csv`);
-    writeAtomic(path, frameToCsv(set.frames[name], FRAME_COLUMNS[name]));
+    writeAtomic(path, frameToCsv(frame, FRAME_COLUMNS[name]));
     written.push(path);
   }
   const path = join(dir, 'manifest.json');
@@ -210,6 +215,10 @@ export function readResultSet(dir: string): ResultSet {
   const frames = {} as Frames;
   for (const name of FRAME_NAMES) {
     const path = join(dir, `${name}.csv`);
+    if (!existsSync(path) && OPTIONAL_FRAMES.includes(name)) {
+      frames[name] = tableFromRows(FRAME_COLUMNS[name], []);
+      continue;
+    }
     if (!existsSync(path)) {
       throw new UserError(`missing frame file ${path} (expected next to ${manifestPath})`);
     }

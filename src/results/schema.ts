@@ -58,7 +58,8 @@ export interface Evaluation {
 export interface Trace {
   start: number;
   every: number;
-  values: number[];
+  /** null: no value defined at this point (e.g. `gan-modes`' reverse KL with no high-quality sample). */
+  values: (number | null)[];
   /**
    * How frames downsample this trace, when its loop knows better than the frame-wide default
    * (e.g. the staircase keeps every 25th raw value: a mean would hide the estimator's variance).
@@ -91,6 +92,11 @@ export interface RunRecord {
   evaluations: Evaluation[];
   /** Per-step series by name (`trainBound`, `estimate`, ...). */
   traces?: Record<string, Trace>;
+  /**
+   * Generated 2-d points of the latest evaluation at `step` (`gan-modes`: the samples figure's
+   * seed only), as parallel coordinate arrays.
+   */
+  points?: { step: number; x: number[]; y: number[] };
   /** Constants of the run worth plotting, e.g. `{ trueMI: 0.0204 }`. */
   constants?: Record<string, number>;
 }

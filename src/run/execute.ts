@@ -29,6 +29,7 @@ import { runSweep } from '../train/sweep.ts';
 import type { Encoder } from '../types.ts';
 import { executeBenchmark } from './execute-benchmark.ts';
 import { executeCorrelation, executeStaircase } from './execute-estimators.ts';
+import { executeGan } from './execute-gan.ts';
 import type { LoopKind } from './experiment.ts';
 import type { RunSpec } from './grid.ts';
 
@@ -193,6 +194,7 @@ const EXECUTORS: Readonly<Record<LoopKind, (scope: RunScope) => Promise<LoopOutc
   staircase: executeStaircase,
   correlation: executeCorrelation,
   benchmark: executeBenchmark,
+  gan: executeGan,
 };
 
 /** What a loop executor needs: its run, the record it fills, and how to commit and report. */

@@ -12,7 +12,8 @@ export type LoopKind =
   | 'bound-only'
   | 'staircase'
   | 'correlation'
-  | 'benchmark';
+  | 'benchmark'
+  | 'gan';
 
 /** The grid axes a loop kind uses (the others must stay empty / [null]). */
 export interface LoopAxes {
@@ -72,6 +73,17 @@ export const LOOP_AXES: Readonly<Record<LoopKind, LoopAxes>> = {
   // The critic of the neural estimators is a loop option: KSG, the Gaussian baseline and the
   // diffusion estimators have none, so it is not a grid axis here.
   benchmark: {
+    encoders: false,
+    critics: false,
+    bounds: false,
+    estimators: true,
+    tasks: true,
+    mnist: false,
+  },
+  // `gan-modes`: the `estimators` map holds the methods (a registered estimator with its GAN
+  // settings β, clip, mi, miUntil, or `none` for the plain GAN) and the `tasks` map the 2-d data
+  // sets (`grid`, `ring`, `spiral`, `src/data/mode-datasets.ts`), not MI tasks.
+  gan: {
     encoders: false,
     critics: false,
     bounds: false,

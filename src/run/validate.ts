@@ -4,6 +4,7 @@
  */
 import { boundRegistry } from '../bounds/index.ts';
 import { criticRegistry } from '../critics/index.ts';
+import { modeDataset } from '../data/mode-datasets.ts';
 import { encoderRegistry } from '../encoders/index.ts';
 import { createDataEstimator } from '../estimate/estimate.ts';
 import { heldOutRows } from '../estimate/sample.ts';
@@ -14,6 +15,7 @@ import { createTask } from '../tasks/index.ts';
 import { type Options, UserError } from '../types.ts';
 import { benchmarkSettings } from './execute-benchmark.ts';
 import { type ExperimentConfig, type ExperimentDefinition, LOOP_AXES } from './experiment.ts';
+import { GAN_LOOP_DEFAULTS, ganMethod } from './gan-options.ts';
 import { type RunConfig, variant } from './grid.ts';
 
 export function validateGrid(definition: ExperimentDefinition, config: ExperimentConfig): void {
@@ -34,7 +36,11 @@ export function validateGrid(definition: ExperimentDefinition, config: Experimen
   for (const [id, options] of Object.entries(config.estimators)) {
     const { name, options: rest } = variant(id, options, 'estimator');
     // The benchmark takes every estimator `mimax estimate` does (baselines, diffusion, neural).
-    if (definition.loop === 'benchmark') {
+    if (definition.loop === 'gan') {
+      ganMethod(name, rest, `estimators.${id}`, (estimator, options) =>
+        resolveEstimatorOptions(estimator, options),
+      );
+    } else if (definition.loop === 'benchmark') {
       const estimator = createDataEstimator(
         { estimator: name, id, options: rest },
         benchmarkSettingsOf(config),
@@ -55,6 +61,16 @@ export function validateGrid(definition: ExperimentDefinition, config: Experimen
   }
   for (const [id, options] of Object.entries(config.tasks)) {
     const { name, options: rest } = variant(id, options, 'task');
+    if (definition.loop === 'gan') {
+      // The gan loop's "tasks" are its 2-d data sets; they take no options.
+      modeDataset(name);
+      if (Object.keys(rest).length) {
+        throw new UserError(
+          `tasks.${id}: gan data sets take no options; got ${Object.keys(rest).join(', ')}`,
+        );
+      }
+      continue;
+    }
     // Checks names, types and ranges (cheap: no sampling). The staircase sets `mi` per level.
     const levels = definition.loop === 'staircase' ? (config.loop['levels'] as number[]) : [null];
     for (const mi of Array.isArray(levels) ? levels : []) {
@@ -117,6 +133,7 @@ function validateLoopOptions(definition: ExperimentDefinition, config: Experimen
       `critic '${critic}'`,
     );
   }
+  if (definition.loop === 'gan') validateGanLoop(config, context);
   if (definition.loop === 'correlation' || definition.loop === 'benchmark') {
     const { samples, testFraction } = config.loop;
     if (typeof testFraction !== 'number' || !(testFraction > 0 && testFraction < 1)) {
@@ -131,6 +148,39 @@ function validateLoopOptions(definition: ExperimentDefinition, config: Experimen
         `${context}: option 'samples' (${JSON.stringify(samples)}) must be an integer whose train and held-out splits each hold at least one batch (${config.batchSize})`,
       );
     }
+  }
+}
+
+/** Range checks of the `gan` loop's options (types and names through their defaults). */
+function validateGanLoop(config: ExperimentConfig, context: string): void {
+  const o = resolveOptions(GAN_LOOP_DEFAULTS, config.loop, context);
+  const fail = (field: string, want: string) => {
+    throw new UserError(
+      `${context}: option '${field}' must be ${want}, got ${JSON.stringify(o[field])}`,
+    );
+  };
+  const isInt = (v: unknown, min: number) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min;
+  if (!isInt(o.trainSize, config.batchSize))
+    fail('trainSize', `an integer ≥ batchSize (${config.batchSize})`);
+  if (!isInt(o.zDim, 1)) fail('zDim', 'a positive integer');
+  if (o.noise !== 'normal' && o.noise !== 'uniform') fail('noise', "'normal' or 'uniform'");
+  for (const field of ['generatorHidden', 'discriminatorHidden', 'criticHidden']) {
+    const widths = o[field] as number[];
+    if (widths.length === 0 || !widths.every((w) => isInt(w, 1)))
+      fail(field, 'a non-empty array of positive integers');
+  }
+  if (o.discriminatorActivation !== 'relu' && o.discriminatorActivation !== 'leaky-relu') {
+    fail('discriminatorActivation', "'relu' or 'leaky-relu'");
+  }
+  if (!(o.beta1 >= 0 && o.beta1 < 1)) fail('beta1', 'in [0, 1)');
+  if (!isInt(o.evalSamples, 1)) fail('evalSamples', 'a positive integer');
+  if (!isInt(o.pointsSeed, 0)) fail('pointsSeed', 'a non-negative integer');
+  // The metric traces hold one point per evaluation at a fixed spacing.
+  if (config.steps % config.evalEvery !== 0) {
+    throw new UserError(
+      `${context}: steps (${config.steps}) must be a multiple of evalEvery (${config.evalEvery}) (one metric point per evaluation, evenly spaced)`,
+    );
   }
 }
 

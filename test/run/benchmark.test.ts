@@ -142,6 +142,7 @@ function framesOf(
     evaluations: tableFromRows(EVALUATION_COLUMNS, evalRows),
     runs: tableFromRows(RUN_COLUMNS, runRows),
     conditions: tableFromRows({}, []),
+    points: tableFromRows({}, []),
     traces: tableFromRows({}, []),
   };
 }
