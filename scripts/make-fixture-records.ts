@@ -649,15 +649,19 @@ function bmiBenchmarkRecords(): RunRecord[] {
   return out;
 }
 
-/** Writes every fixture record under `outDir` (replacing `outDir/records`). Returns the ids. */
+/** Writes every generated fixture record under `outDir/records`. Returns the ids. */
 export function makeFixtureRecords(outDir: string): string[] {
-  rmSync(join(outDir, RECORDS_DIR), { recursive: true, force: true });
   const records = [
     ...allSpecs().map(record),
     ...staircaseRecords(),
     ...correlationRecords(),
     ...bmiBenchmarkRecords(),
   ];
+  // Replace the folders of the experiments generated here; `gan-modes` holds real smoke-run
+  // records (`mimax run gan-modes --preset smoke`, copied in), which this script keeps.
+  for (const experiment of new Set(records.map((r) => r.experiment))) {
+    rmSync(join(outDir, RECORDS_DIR, experiment), { recursive: true, force: true });
+  }
   return records.map((r) => {
     writeRecord(outDir, r);
     return r.id;

@@ -92,6 +92,12 @@ const EXPECTED: Record<string, [number, string[]]> = {
     ['KSG (k=10)', 'CCA (Gaussian)', 'I_NCE', '1v1-normal-0.75 (0.41)', '12 runs: 11 ok, 1 failed'],
   ],
   'bmi-benchmark/within': [0, ['tasks within 10 % of the truth', '1 / 2']],
+  // gan-modes fixtures are a real smoke run (7 runs: 3 methods × {grid, spiral} + conditional).
+  'gan-modes/samples': [
+    9,
+    ['25 Gaussians (grid)', 'GAN + MINE', 'Generated samples over the true modes'],
+  ],
+  'gan-modes/metrics': [21, ['modes captured', 'high quality (%)', 'reverse KL (nats)']],
 };
 
 test('the registry has exactly the figure ids the experiments reference', () => {
