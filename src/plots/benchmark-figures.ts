@@ -218,7 +218,7 @@ export const bmiWithin: FigureDef = {
     return {
       ...base(this.title, subtitle),
       data: { values: rows },
-      width: 320,
+      width: 480, // wide enough for the caption's run counts
       height: 22 * rows.length,
       layer: [
         {
