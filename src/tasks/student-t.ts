@@ -88,7 +88,10 @@ export const STUDENT_DEFAULTS: Options = {
   dimX: 1,
   /** d_y. Default 1. */
   dimY: 1,
-  /** Degrees of freedom ν > 0 (any real); bmi uses 1, 2, 3. Default 1 (Cauchy margins). */
+  /**
+   * Degrees of freedom ν > 0 (any real); bmi uses 1, 2, 3. Default 1 (Cauchy margins). Below
+   * ν ≈ 0.3 a rare draw can exceed float32's range (W ~ U^{2/ν} near 0) and be stored as ±∞.
+   */
   dof: 1,
 };
 
