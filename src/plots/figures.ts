@@ -42,6 +42,12 @@ export interface FigureDef {
   paperRef: string;
   /** Builds the spec (inline data) from one experiment's frames and manifest. */
   build(frames: Frames, meta: Manifest): VlSpec;
+  /**
+   * False for figures with tens of thousands of marks (the GAN samples: 2,500 points per panel),
+   * whose SVG file would be several MB: the PNG and the spec (which the report renders) carry
+   * them. Default true.
+   */
+  svgFile?: boolean;
 }
 
 /**

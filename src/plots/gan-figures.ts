@@ -103,8 +103,11 @@ export function truthRows(dataset: string): DataRow[] {
   return rows;
 }
 
+const round3 = (v: number) => Math.round(v * 1000) / 1000 + 0; // + 0: no -0 in the spec
+
 export const ganSamples: FigureDef = {
   title: 'Generated samples over the true modes',
+  svgFile: false, // 2,500 points × 13 panels: a 7 MB SVG; the PNG and the spec carry it
   paperRef: 'PacGAN Fig. 4 (Lin et al. 2018); MINE Sec. 5.1',
   build(frames, meta) {
     const runs = frames.runs.objects() as DataRow[];
@@ -126,8 +129,10 @@ export const ganSamples: FigureDef = {
       runs.map((r) => r['bound'] as string),
       METHOD_ORDER,
     );
+    // One row per panel holding its coordinate arrays (flattened by the sample layer): 13
+    // panels × 2,500 points as one row each would make a spec of several MB.
     let outside = 0;
-    const rows: DataRow[] = [];
+    const panels = new Map<string, { task: string; bound: string; x: number[]; y: number[] }>();
     for (const p of points) {
       const w = WINDOW[p['task'] as string] ?? 10;
       const x = p['x'] as number | null;
@@ -136,13 +141,30 @@ export const ganSamples: FigureDef = {
         outside++;
         continue;
       }
-      rows.push({ kind: 'sample', task: p['task'], bound: p['bound'], x, y });
+      const key = JSON.stringify([p['task'], p['bound']]);
+      let panel = panels.get(key);
+      if (!panel) {
+        panel = { task: p['task'] as string, bound: p['bound'] as string, x: [], y: [] };
+        panels.set(key, panel);
+      }
+      panel.x.push(round3(x)); // 1e-3 is far below a pixel of a 160-px panel over ±5
+      panel.y.push(round3(y));
     }
+    // DataRow holds scalars; these rows carry arrays, which Vega-Lite's `flatten` expands.
+    const rows = [...panels.values()].map((p) => ({
+      kind: 'sample',
+      ...p,
+    })) as unknown as DataRow[];
     // The truth is drawn in every panel of its data set's row.
     const cells = new Set(runs.map((r) => JSON.stringify([r['task'], r['bound']])));
     for (const dataset of datasets) {
       for (const method of methods) {
-        if (!cells.has(JSON.stringify([dataset, method]))) continue; // an excluded cell
+        if (!cells.has(JSON.stringify([dataset, method]))) {
+          // An excluded cell still gets a row: Vega lays a facet grid with a missing cell out of
+          // order (the panels shifted by one), so every cell exists and says why it is empty.
+          rows.push({ kind: 'excluded', task: dataset, bound: method, x: 0, y: 0 });
+          continue;
+        }
         for (const t of truthRows(dataset))
           rows.push({ kind: 'truth', task: dataset, bound: method, ...t });
       }
@@ -180,11 +202,19 @@ export const ganSamples: FigureDef = {
         height: 160,
         layer: [
           {
-            transform: [{ filter: "datum.kind === 'sample'" }],
+            transform: [{ filter: "datum.kind === 'sample'" }, { flatten: ['x', 'y'] }],
             mark: { type: 'circle', size: 4, opacity: 0.35, color: '#555' },
             encoding: {
               x: { field: 'x', type: 'quantitative', title: null, scale: { zero: false } },
               y: { field: 'y', type: 'quantitative', title: null, scale: { zero: false } },
+            },
+          },
+          {
+            transform: [{ filter: "datum.kind === 'excluded'" }],
+            mark: { type: 'text', text: 'not in the grid', color: '#888' },
+            encoding: {
+              x: { field: 'x', type: 'quantitative', axis: null },
+              y: { field: 'y', type: 'quantitative', axis: null },
             },
           },
           {

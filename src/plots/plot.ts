@@ -39,6 +39,17 @@ export function buildFigures(
   return new Map(ids.map((id) => [id, getFigure(experiment, id).build(set.frames, set.manifest)]));
 }
 
+/**
+ * A spec as indented JSON with every array of numbers on one line (a scatter's coordinates
+ * would otherwise take one line per number).
+ */
+export function specJson(spec: VlSpec): string {
+  return JSON.stringify(spec, null, 1).replace(
+    /\[\n\s*(-?[\d.eE+-]+(?:,\n\s*-?[\d.eE+-]+)*)\n\s*\]/g,
+    (_, inner: string) => `[${inner.replace(/\n\s*/g, '')}]`,
+  );
+}
+
 /** Renders the figures of `experiment` and returns the written file paths. */
 export async function plotExperiment(options: PlotOptions): Promise<string[]> {
   const formats = options.formats ?? ['json', 'svg', 'png'];
@@ -50,13 +61,14 @@ export async function plotExperiment(options: PlotOptions): Promise<string[]> {
   const written: string[] = [];
   for (const [id, spec] of specs) {
     const base = join(options.out, `${options.experiment}-${id}`);
+    const svgFile = getFigure(options.experiment, id).svgFile !== false;
     if (formats.includes('json')) {
-      writeFileSync(`${base}.vl.json`, `${JSON.stringify(spec, null, 1)}\n`);
+      writeFileSync(`${base}.vl.json`, `${specJson(spec)}\n`);
       written.push(`${base}.vl.json`);
     }
     if (formats.includes('svg') || formats.includes('png')) {
       const svg = await renderSvg(spec);
-      if (formats.includes('svg')) {
+      if (formats.includes('svg') && svgFile) {
         writeFileSync(`${base}.svg`, svg);
         written.push(`${base}.svg`);
       }

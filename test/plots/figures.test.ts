@@ -10,6 +10,7 @@ import {
 } from '../../src/plots/estimator-figures.ts';
 import { FIGURES, figureIds, getFigure } from '../../src/plots/figures.ts';
 import { label, targetLabel } from '../../src/plots/labels.ts';
+import { specJson } from '../../src/plots/plot.ts';
 import { compileSpec, renderSvg, resvgOptions } from '../../src/plots/render.ts';
 import { isBold, textWidth } from '../../src/plots/text-width.ts';
 import { framesFromRecords } from '../../src/results/io.ts';
@@ -95,7 +96,12 @@ const EXPECTED: Record<string, [number, string[]]> = {
   // gan-modes fixtures are a real smoke run (7 runs: 3 methods × {grid, spiral} + conditional).
   'gan-modes/samples': [
     9,
-    ['25 Gaussians (grid)', 'GAN + MINE', 'Generated samples over the true modes'],
+    [
+      '25 Gaussians (grid)',
+      'GAN + MINE',
+      'Generated samples over the true modes',
+      'not in the grid', // the conditional mode on the spiral: an excluded cell, still a panel
+    ],
   ],
   'gan-modes/metrics': [21, ['modes captured', 'high quality (%)', 'reverse KL (nats)']],
 };
@@ -258,4 +264,27 @@ test('a figure is as wide as its content: no room reserved for over-estimated te
   // ~200 px wider than it.
   const titleWidth = textWidth(title, 13, true);
   assert.ok(width >= titleWidth - 1 && width < titleWidth + 40, `${width} vs ${titleWidth}`);
+});
+
+test('gan-modes/samples: one data row per panel with its coordinates, every grid cell present', () => {
+  const set = sets.get('gan-modes')!;
+  const spec = build('gan-modes', 'samples');
+  const rows = (spec['data'] as { values: Record<string, unknown>[] }).values;
+  const samples = rows.filter((r) => r['kind'] === 'sample');
+  const points = set.frames.points.objects() as Record<string, unknown>[];
+  for (const panel of samples) {
+    const own = points.filter((p) => p['task'] === panel['task'] && p['bound'] === panel['bound']);
+    assert.equal((panel['x'] as number[]).length, own.length, `${panel['task']}/${panel['bound']}`);
+    assert.equal((panel['y'] as number[]).length, own.length);
+  }
+  const excluded = rows.filter((r) => r['kind'] === 'excluded');
+  assert.deepEqual(
+    excluded.map((r) => `${r['task']}/${r['bound']}`),
+    ['spiral/mine-conditional'],
+  );
+  // The written spec keeps number arrays on one line and parses back to the same spec.
+  const json = specJson(spec);
+  assert.deepEqual(JSON.parse(json), JSON.parse(JSON.stringify(spec)));
+  assert.ok(!/^\s*-?[\d.]+,?$/m.test(json), 'a number alone on its line');
+  assert.equal(getFigure('gan-modes', 'samples').svgFile, false);
 });
