@@ -13,7 +13,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend.ts';
 import { loadDataset } from '../src/data/datasets.ts';
 import { halves, withNoise } from '../src/data/halves.ts';

@@ -123,6 +123,7 @@ export interface ProbeOptions {
 
 /** Defaults of {@link ProbeOptions}. */
 export const PROBE_DEFAULTS: Required<ProbeOptions> = {
+  solver: 'lbfgs', // converged; 'saga' reproduces the Colab's under-converged fit
   C: 10, // Colab: LogisticRegression(C=10)
   tol: 1e-4,
   gradientTol: 1e-6,
@@ -130,7 +131,6 @@ export const PROBE_DEFAULTS: Required<ProbeOptions> = {
   memory: 10,
   encodeBatchSize: 1000,
   constantRange: 0, // Colab's scikit-learn: only exactly constant features
-  solver: 'lbfgs',
   seed: 0,
 };
 
