@@ -5,6 +5,7 @@
  *    (`deriveSeed(0, 'probe-noise')`), the Colab's baseline features;
  *  - `codes`: 100-d codes of the same noisy pixels through the `mlp` encoder [300, 300, 100] at
  *    its seeded initialization (seed 1): a deterministic encoder.
+ * It prints the converged (lbfgs) probe and the saga probe (seeds 0..S−1) on each.
  * Each as raw little-endian float32 `<name>-{train,test}.f32` ([n, D] row-major) and uint8
  * labels `{train,test}-labels.u8` in OUT_DIR; the scikit-learn snippet is in the test file.
  *
@@ -74,6 +75,16 @@ for (const [name, enc] of [
   ['pixels', null],
   ['codes', encoder],
 ] as const) {
+  const converged = linearProbe(
+    enc,
+    { x: pixelsTrain, labels: train.labels },
+    { x: pixelsTest, labels: test.labels },
+  );
+  console.log(
+    `${name} lbfgs: accuracy ${converged.accuracy.toFixed(4)} (train ` +
+      `${converged.trainAccuracy.toFixed(4)}), ${converged.iterations} iterations, J ` +
+      `${converged.loss.toFixed(5)}, fit ${converged.fitSeconds.toFixed(2)} s`,
+  );
   for (let seed = 0; seed < seeds; seed++) {
     const r = linearProbe(
       enc,

@@ -141,9 +141,9 @@ export function sagaMultinomial(
   }
   const step = sagaStepSize(maxSquaredSum, alphaScaled, n);
   const shrink = 1 - step * alphaScaled; // wscale_update
-  const w = new Float64Array(size); // actual weights W = wscale·w of scikit-learn
-  const sumGradient = new Float64Array(size);
-  const previous = new Float64Array(size);
+  const wT = new Float64Array(size); // actual weights W = wscale·w of scikit-learn, [K, D]
+  const sumGradient = new Float64Array(size); // [K, D]
+  const previous = new Float64Array(size); // [K, D]
   const b = new Float64Array(K);
   const interceptSumGradient = new Float64Array(K);
   const memory = new Float64Array(n * K); // gradient_memory: [n, K]
@@ -166,13 +166,13 @@ export function sagaMultinomial(
         numSeen++;
       }
       const row = i * dim;
-      // Prediction p = x_i·W + b.
-      for (let k = 0; k < K; k++) p[k] = b[k];
-      for (let f = 0; f < dim; f++) {
-        const xf = x[row + f];
-        if (xf === 0) continue;
-        const o = f * K;
-        for (let k = 0; k < K; k++) p[k] += w[o + k] * xf;
+      // Prediction p = x_i·W + b; W is kept transposed ([K, D]) so that each class is one
+      // contiguous dot product with a scalar accumulator.
+      for (let k = 0; k < K; k++) {
+        let acc = b[k];
+        const o = k * dim;
+        for (let f = 0; f < dim; f++) acc += wT[o + f] * x[row + f];
+        p[k] = acc;
       }
       // g = softmax(p) − onehot(y), through logsumexp (MultinomialLogLoss.dloss).
       let max = p[0];
@@ -190,18 +190,14 @@ export function sagaMultinomial(
       const correction = step * (1 - 1 / numSeen); // SAGA's unbiasing term
       const average = step / numSeen; // the lagged (just-in-time) step on sum_gradient
       // W ← shrink·W − correction·x⊗d − average·(sum_gradient + x⊗d)
-      for (let f = 0; f < dim; f++) {
-        const xf = x[row + f];
-        const o = f * K;
-        if (xf === 0) {
-          for (let k = 0; k < K; k++) w[o + k] = shrink * w[o + k] - average * sumGradient[o + k];
-          continue;
-        }
-        for (let k = 0; k < K; k++) {
-          const dv = xf * d[k];
-          const s = sumGradient[o + k] + dv;
-          sumGradient[o + k] = s;
-          w[o + k] = shrink * w[o + k] - correction * dv - average * s;
+      for (let k = 0; k < K; k++) {
+        const dk = d[k];
+        const o = k * dim;
+        for (let f = 0; f < dim; f++) {
+          const dv = x[row + f] * dk;
+          const s = sumGradient[o + f] + dv;
+          sumGradient[o + f] = s;
+          wT[o + f] = shrink * wT[o + f] - correction * dv - average * s;
         }
       }
       // Intercept (intercept_decay = 1 for dense X).
@@ -214,7 +210,7 @@ export function sagaMultinomial(
     let maxWeight = 0;
     let maxChange = 0;
     for (let j = 0; j < size; j++) {
-      const v = w[j];
+      const v = wT[j];
       if (!Number.isFinite(v)) {
         throw new UserError(
           `probe: SAGA under-/overflow at epoch ${epochs} (non-finite weights); scale the features`,
@@ -238,5 +234,9 @@ export function sagaMultinomial(
       break;
     }
   }
-  return { weights: w, bias: b, epochs, stop, stepSize: step, relativeChange };
+  const weights = new Float64Array(size); // [D, K], scikit-learn's coef_.T
+  for (let k = 0; k < K; k++) {
+    for (let f = 0; f < dim; f++) weights[f * K + k] = wT[k * dim + f];
+  }
+  return { weights, bias: b, epochs, stop, stepSize: step, relativeChange };
 }
