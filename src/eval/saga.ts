@@ -5,8 +5,8 @@
  * It exists to reproduce the Colab's *under-converged* accuracies: with tol = 0.1 SAGA stops
  * after about three epochs, so the number depends on the solver, not only on the objective.
  *
- * Followed rule by rule (scikit-learn 1.2.1; the rules have not changed since SAGA was added in
- * 0.19, the scikit-learn of the 2019 Colab):
+ * Followed rule by rule (scikit-learn 1.2.1, Debian's python3-sklearn; the Colab ran a 2019
+ * release, whose copies of these files were not compared line by line):
  * - `sklearn/linear_model/_logistic.py`, `_logistic_regression_path`: for l2, `alpha = 1 / C`,
  *   `beta = 0`; weights and intercept start at zero (`coef` [D+1, K], intercept in the last row).
  * - `sklearn/linear_model/_sag.py`, `sag_solver`: `alpha_scaled = alpha / n_samples`;
