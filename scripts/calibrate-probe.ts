@@ -5,10 +5,12 @@
  *     Gaussian projection of the noisy pixels, x1·P with P: [392, 100], P_ij ~ N(0, 1/392):
  *     the size of the MLP/ConvNet codes);
  *  2. with `--sweep`: accuracy and iterations of the noisy probe for several `tol`;
+ *     with `--saga`: the Colab's saga probe (`solver: 'saga'`, tol 0.1) on the noisy pixels and
+ *     the 100-dim inputs, seeds 0, 1, 2 (its accuracy depends on the sample order);
  *  3. Jacobian conditioning of 128 inputs through a 392→392 linear map and through the
  *     non-invertible experiment's [392]x5 residual MLP (paper init, truncated normal σ=1e-4).
  *
- * Usage: node --import tsx scripts/calibrate-probe.ts [--sweep] [--no-jacobian] [--repeat N]
+ * Usage: node --import tsx scripts/calibrate-probe.ts [--sweep] [--saga] [--no-jacobian] [--repeat N]
  *        [--backend NAME]
  * `--repeat N` runs each probe N times and prints the fastest (timings on a shared machine are
  * noisy; accuracies are identical across repeats: the probe is deterministic). Default 1.
@@ -84,6 +86,26 @@ console.log(
   `probe 100-dim (random projection):     accuracy ${fmt(p100.accuracy)} ` +
     `(train ${fmt(p100.trainAccuracy)}), ${fmt(p100.seconds, 2)} s, ${p100.iterations} iterations`,
 );
+if (args.includes('--saga')) {
+  for (const [name, xTrain, xTest] of [
+    ['392-dim noisy pixels', noisyTrain, noisyTest],
+    ['100-dim (random projection)', codesTrain, codesTest],
+  ] as const) {
+    for (let seed = 0; seed < 3; seed++) {
+      const r = linearProbe(
+        null,
+        { x: xTrain, labels: train.labels },
+        { x: xTest, labels: test.labels },
+        { solver: 'saga', seed },
+      );
+      console.log(
+        `  saga ${name}, seed ${seed}: accuracy ${fmt(r.accuracy)} (train ` +
+          `${fmt(r.trainAccuracy)}), ${r.iterations} epochs (${r.stop}), J ${r.loss.toFixed(5)}, ` +
+          `${fmt(r.seconds, 2)} s`,
+      );
+    }
+  }
+}
 tf.dispose([projection, codesTrain, codesTest]);
 
 // 2. Stopping-rule sweep.

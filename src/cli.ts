@@ -321,18 +321,27 @@ export function buildProgram(): Command {
       'mnist',
     )
     .option('--noise <sigma>', 'σ of the pixel noise of the noisy variant', '0.05')
-    .action(async (flags: { backend?: string; data: string; noise: string }) => {
+    .option(
+      '--solver <name>',
+      "probe solver: lbfgs (converged) or saga (the Colab's own fit, tol 0.1)",
+      'lbfgs',
+    )
+    .action(async (flags: { backend?: string; data: string; noise: string; solver: string }) => {
       const sigma = Number(flags.noise);
       if (!(sigma >= 0)) throw new UserError(`--noise must be a number ≥ 0, got '${flags.noise}'`);
+      const { resolveProbeOptions } = await import('./eval/probe.ts');
+      const probe = { solver: flags.solver } as { solver: 'lbfgs' | 'saga' };
+      resolveProbeOptions(probe); // an unknown solver is a UserError listing the valid ones
       const backend = await initBackend(flags.backend);
       const { runBaseline } = await import('./eval/baseline.ts');
       const named = flags.data in DATASETS;
       const result = runBaseline({
         ...(named ? { dataset: flags.data } : { dataDir: resolve(flags.data) }),
         noiseSigma: sigma,
+        probe,
       });
       console.log(
-        `backend ${backend.name}; ${result.dataset}: probe on top-half pixels (${result.trainSize} train / ${result.testSize} test)`,
+        `backend ${backend.name}; ${result.dataset}: ${probe.solver} probe on top-half pixels (${result.trainSize} train / ${result.testSize} test)`,
       );
       console.log(
         `  noisy (σ = ${sigma}): test accuracy ${result.noisy.accuracy.toFixed(4)} in ${result.noisy.seconds.toFixed(1)} s${result.colabReference === null ? '' : ` (Colab: ~${result.colabReference})`}`,

@@ -2,7 +2,8 @@
  * The Colab's baseline: the linear probe on raw top-half pixels (no encoder), with the noise of
  * the non-invertible experiment (x1 + σ·N(0, 1), σ = 0.05, fresh noise on train and test) and
  * without noise. The Colab reports about 0.835 for the noisy pixels (sklearn saga, C = 10,
- * tol 0.1); our probe (converged L-BFGS on the same objective) gives 0.838-0.839.
+ * tol 0.1); our probe (converged L-BFGS on the same objective) gives 0.838-0.839, and
+ * `probe: { solver: 'saga' }` runs the Colab's own fit (`src/eval/saga.ts`).
  *
  * Needs an initialized TF.js backend (`initBackend`); loads the data set itself.
  */
@@ -40,7 +41,7 @@ export interface BaselineEntry {
   trainAccuracy: number;
   /** Wall-clock seconds of the probe (encoding + fit + prediction; data loading excluded). */
   seconds: number;
-  /** L-BFGS iterations. */
+  /** L-BFGS iterations, or SAGA epochs with `probe.solver = 'saga'`. */
   iterations: number;
 }
 

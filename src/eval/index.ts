@@ -3,6 +3,7 @@
  * (Tschannen et al., Sec. 3; Colab `evaluate`):
  * - {@link linearProbe}: the downstream accuracy of a multinomial logistic regression on the
  *   min-max scaled codes of g1 (Colab: scikit-learn, C = 10); {@link encodeAll} gives the codes.
+ *   `solver: 'saga'` ({@link sagaMultinomial}) is the Colab's own under-converged fit.
  * - {@link heldOutBound}: the bound on held-out pairs, in batches of the training batch size.
  * - {@link jacobianConditioning}: per-sample log(σ_max/σ_min) of g1's Jacobian (Fig. 2b/c);
  *   {@link jacobians} gives the Jacobians themselves.
@@ -33,7 +34,11 @@ export {
   encodeAll,
   linearProbe,
   PROBE_DEFAULTS,
+  PROBE_SOLVERS,
   type ProbeOptions,
   type ProbeResult,
+  type ProbeSolver,
   type ProbeSplit,
+  SAGA_DEFAULTS,
 } from './probe.ts';
+export { type SagaFit, type SagaOptions, sagaMultinomial, sagaStepSize } from './saga.ts';

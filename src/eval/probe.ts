@@ -40,6 +40,13 @@
  *   `LogisticRegression(C=10, solver='lbfgs', tol=1e-6)` (1928 iterations, 780 s) gets 0.8384,
  *   this probe converged 0.8385, and the Colab's saga with tol 0.1 (3 epochs) 0.842.
  *
+ * ## `solver: 'saga'`: the Colab's own (under-converged) fit
+ * scikit-learn's SAGA with the Colab's settings (`src/eval/saga.ts` cites every rule it follows):
+ * uncentred min-max scaled features, zero init, step 1/(2L + min(2/C, L)), stop when
+ * max|ΔW|/max|W| over an epoch is ≤ tol = 0.1 (about 3 epochs on MNIST halves), at most 100
+ * epochs (sklearn's `max_iter`), samples drawn with replacement from `Rng(seed)`. Choosing it
+ * switches the defaults of `tol` and `maxIterations` to those (see {@link SAGA_DEFAULTS}).
+ *
  * The probe never changes the encoder's variables: it only calls `encoder.apply` inside
  * `tf.tidy`, without any gradient tape or optimizer.
  */
@@ -47,6 +54,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import type { Encoder } from '../types.ts';
 import { UserError } from '../types.ts';
+import { sagaMultinomial } from './saga.ts';
 
 /** One split of probe inputs. */
 export interface ProbeSplit {
@@ -59,20 +67,35 @@ export interface ProbeSplit {
   labels: ArrayLike<number>;
 }
 
+/** The probe's solvers: `lbfgs` (converged, the default) or `saga` (the Colab's). */
+export const PROBE_SOLVERS = ['lbfgs', 'saga'] as const;
+export type ProbeSolver = (typeof PROBE_SOLVERS)[number];
+
 export interface ProbeOptions {
+  /**
+   * `lbfgs` (default): the converged fit described in the module header, deterministic without
+   * a seed. `saga`: scikit-learn's SAGA as the Colab calls it (tol 0.1, stops after ~3 epochs;
+   * `src/eval/saga.ts`): reproduces the Colab's solver-dependent accuracies.
+   */
+  solver?: ProbeSolver;
   /** Inverse L2 strength, as in sklearn's `LogisticRegression(C)`. Default 10 (Colab). */
   C?: number;
   /**
-   * Stop when the mean relative decrease of the objective per iteration, over the last 5
+   * lbfgs: stop when the mean relative decrease of the objective per iteration, over the last 5
    * iterations, is below this. Default 1e-4 (calibrated: J within 0.1% of its minimum and the
    * accuracy within ±0.001 of the converged solution on MNIST halves; see the module header).
+   * saga: stop when max|ΔW| / max|W| over an epoch is ≤ this (scikit-learn's rule). Default 0.1
+   * (Colab: `tol=.1`).
    */
   tol?: number;
-  /** Stop when max |∂J/∂θ| is below this. Default 1e-6 (rarely reached before `tol`). */
+  /** lbfgs only: stop when max |∂J/∂θ| is below this. Default 1e-6 (rarely reached before `tol`). */
   gradientTol?: number;
-  /** Upper bound on L-BFGS iterations. Default 500 (MNIST halves stop after ~35). */
+  /**
+   * Upper bound on L-BFGS iterations (default 500; MNIST halves stop after ~35), or on SAGA
+   * epochs (default 100: scikit-learn's `max_iter`, which the Colab leaves at its default).
+   */
   maxIterations?: number;
-  /** L-BFGS memory: curvature pairs kept. Default 10 (the common default, e.g. scipy's 10). */
+  /** lbfgs only: curvature pairs kept. Default 10 (the common default, e.g. scipy's 10). */
   memory?: number;
   /**
    * Rows per `encoder.apply` call while encoding. Default 1000: bounds the activation memory
@@ -90,10 +113,17 @@ export interface ProbeOptions {
    * (`scripts/probe-at-init.ts` measures it).
    */
   constantRange?: number;
+  /**
+   * saga only: seed of the sample sequence (indices uniform with replacement, as scikit-learn's
+   * `dataset.random`). Default 0. A run's evaluations pass `deriveSeed(runSeed, 'probe:STEP')`
+   * unless the config sets it. lbfgs ignores it (it has no randomness).
+   */
+  seed?: number;
 }
 
 /** Defaults of {@link ProbeOptions}. */
 export const PROBE_DEFAULTS: Required<ProbeOptions> = {
+  solver: 'lbfgs', // converged; 'saga' reproduces the Colab's under-converged fit
   C: 10, // Colab: LogisticRegression(C=10)
   tol: 1e-4,
   gradientTol: 1e-6,
@@ -101,18 +131,34 @@ export const PROBE_DEFAULTS: Required<ProbeOptions> = {
   memory: 10,
   encodeBatchSize: 1000,
   constantRange: 0, // Colab's scikit-learn: only exactly constant features
+  seed: 0,
+};
+
+/**
+ * What `solver: 'saga'` changes in {@link PROBE_DEFAULTS} (options set explicitly still win):
+ * the Colab's `LogisticRegression(solver='saga', multi_class='multinomial', tol=.1, C=10.)`
+ * with scikit-learn's default `max_iter=100`.
+ */
+export const SAGA_DEFAULTS: Readonly<Partial<Required<ProbeOptions>>> = {
+  tol: 0.1, // Colab: tol=.1
+  maxIterations: 100, // scikit-learn's LogisticRegression default max_iter
 };
 
 export interface ProbeResult {
+  /** The solver that fitted it. */
+  solver: ProbeSolver;
   /** Test accuracy in [0, 1]. */
   accuracy: number;
   /** Train accuracy in [0, 1]. */
   trainAccuracy: number;
   /** Final objective J (mean cross-entropy + penalty), nats. */
   loss: number;
-  /** L-BFGS iterations run. */
+  /** L-BFGS iterations run, or SAGA epochs (scikit-learn's `n_iter_`). */
   iterations: number;
-  /** Objective/gradient evaluations (passes over the train set), line search included. */
+  /**
+   * Passes over the train set: objective/gradient evaluations of L-BFGS, line search included;
+   * SAGA's epochs.
+   */
   evaluations: number;
   /** Why it stopped. */
   stop: 'tol' | 'gradientTol' | 'maxIterations' | 'lineSearch';
@@ -182,39 +228,77 @@ export function encodeAll(
   return all;
 }
 
-const INTEGER_OPTIONS = new Set(['maxIterations', 'memory', 'encodeBatchSize']);
-const ZERO_OPTIONS = new Set(['constantRange']);
+const INTEGER_OPTIONS = new Set(['maxIterations', 'memory', 'encodeBatchSize', 'seed']);
+const ZERO_OPTIONS = new Set(['constantRange', 'seed']);
 
 /**
- * Defaults overridden by `options`. Options often come from JSON experiment configs, so an
- * unknown key, a non-number, a non-positive value or a fractional count is a `UserError`.
+ * Defaults overridden by `options`: {@link PROBE_DEFAULTS}, with {@link SAGA_DEFAULTS} on top
+ * when `solver` is `saga`. Options often come from JSON experiment configs and `--set
+ * probe.KEY=VALUE`, so an unknown key, an unknown solver, a non-number, a non-positive value
+ * or a fractional count is a `UserError` naming the field.
  */
 export function resolveProbeOptions(options: ProbeOptions = {}): Required<ProbeOptions> {
-  const out: Required<ProbeOptions> = { ...PROBE_DEFAULTS };
-  for (const [key, value] of Object.entries(options)) {
+  for (const key of Object.keys(options)) {
     if (!(key in PROBE_DEFAULTS)) {
       throw new UserError(
         `probe: unknown option '${key}'; valid options: ${Object.keys(PROBE_DEFAULTS).join(', ')}`,
       );
     }
-    if (value === undefined) continue;
+  }
+  const solver = options.solver ?? PROBE_DEFAULTS.solver;
+  if (!(PROBE_SOLVERS as readonly unknown[]).includes(solver)) {
+    throw new UserError(
+      `probe: option solver must be one of ${PROBE_SOLVERS.join(', ')}, got ${JSON.stringify(solver)}`,
+    );
+  }
+  const out: Required<ProbeOptions> = {
+    ...PROBE_DEFAULTS,
+    ...(solver === 'saga' ? SAGA_DEFAULTS : {}),
+    solver,
+  };
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || key === 'solver') continue;
     const mayBeZero = ZERO_OPTIONS.has(key);
     const ok =
       typeof value === 'number' &&
       Number.isFinite(value) &&
       (value > 0 || (mayBeZero && value === 0)) &&
-      (!INTEGER_OPTIONS.has(key) || Number.isInteger(value));
+      (!INTEGER_OPTIONS.has(key) || Number.isInteger(value)) &&
+      (key !== 'seed' || value < 2 ** 32);
     if (!ok) {
-      const want = INTEGER_OPTIONS.has(key)
-        ? 'a positive integer'
-        : mayBeZero
-          ? 'a number ≥ 0'
-          : 'a positive number';
+      const want =
+        key === 'seed'
+          ? 'an integer in [0, 2^32)'
+          : INTEGER_OPTIONS.has(key)
+            ? 'a positive integer'
+            : mayBeZero
+              ? 'a number ≥ 0'
+              : 'a positive number';
       throw new UserError(`probe: option ${key} must be ${want}, got ${JSON.stringify(value)}`);
     }
-    out[key as keyof ProbeOptions] = value;
+    (out as unknown as Record<string, number>)[key] = value;
   }
   return out;
+}
+
+/**
+ * sklearn's `MinMaxScaler` fitted on `codesTrain` ([n, D]) and applied to both splits; a feature
+ * whose train range is ≤ `constantRange` gets scale 1. Nothing is clipped, so test features may
+ * leave [0, 1]. Call inside `tf.tidy`; returns `[n, D]` and `[m, D]` tensors.
+ */
+function minMaxScale(
+  codesTrain: tf.Tensor2D,
+  codesTest: tf.Tensor2D,
+  constantRange: number,
+): [tf.Tensor2D, tf.Tensor2D] {
+  const min = tf.min(codesTrain, 0); // [D]
+  const rawRange = tf.sub(tf.max(codesTrain, 0), min); // [D]
+  // sklearn MinMaxScaler: a constant feature gets scale 1 (it becomes all zeros).
+  const constant = tf.lessEqual(rawRange, constantRange); // [D] bool
+  const range = tf.where(constant, tf.onesLike(rawRange), rawRange); // [D]
+  const sTrain = tf.div(tf.sub(codesTrain, min), range) as tf.Tensor2D; // [n, D]
+  const sTest = tf.div(tf.sub(codesTest, min), range) as tf.Tensor2D; // [m, D]
+  return [sTrain, sTest];
 }
 
 /** Inputs of the fit, all on the backend (owned and freed by `linearProbe`). */
@@ -231,7 +315,8 @@ interface Design {
 }
 
 /**
- * Fits the probe and returns test accuracy and the weights. Deterministic (no randomness).
+ * Fits the probe and returns test accuracy and the weights. Deterministic (lbfgs has no
+ * randomness; saga draws its samples from `Rng(seed)`).
  * Owns and frees every tensor it creates; `train.x` / `test.x` tensors stay the caller's.
  * The encoder's variables are only read (see the module header).
  */
@@ -256,18 +341,14 @@ export function linearProbe(
     }
   }
 
+  if (opts.solver === 'saga') return sagaProbe(encoder, train, test, classes, opts, t0);
+
   // Encode and scale. min/range/mean are fitted on train only and reused for test; nothing is
   // clipped, so test features may leave [0, 1].
   const scaled = tf.tidy(() => {
     const codesTrain = encodeAll(encoder, train, opts.encodeBatchSize); // [n, D]
     const codesTest = encodeAll(encoder, test, opts.encodeBatchSize); // [m, D]
-    const min = tf.min(codesTrain, 0); // [D]
-    const rawRange = tf.sub(tf.max(codesTrain, 0), min); // [D]
-    // sklearn MinMaxScaler: a constant feature gets scale 1 (it becomes all zeros).
-    const constant = tf.lessEqual(rawRange, opts.constantRange); // [D] bool
-    const range = tf.where(constant, tf.onesLike(rawRange), rawRange); // [D]
-    const sTrain = tf.div(tf.sub(codesTrain, min), range) as tf.Tensor2D; // [n, D]
-    const sTest = tf.div(tf.sub(codesTest, min), range) as tf.Tensor2D; // [m, D]
+    const [sTrain, sTest] = minMaxScale(codesTrain, codesTest, opts.constantRange);
     const mean = tf.mean(sTrain, 0) as tf.Tensor1D; // [D]
     const withOnes = (s: tf.Tensor2D, rows: number) =>
       tf.concat([tf.sub(s, mean), tf.ones([rows, 1])], 1) as tf.Tensor2D; // [rows, D+1]
@@ -325,6 +406,7 @@ export function linearProbe(
   }
   const t3 = performance.now();
   return {
+    solver: 'lbfgs',
     accuracy,
     trainAccuracy,
     loss: fit.loss,
@@ -338,6 +420,98 @@ export function linearProbe(
     seconds: (t3 - t0) / 1000,
     encodeSeconds: (t1 - t0) / 1000,
     fitSeconds: (t2 - t1) / 1000,
+  };
+}
+
+/**
+ * The `saga` solver: encode, min-max scale (uncentred: SAGA's iterates depend on the
+ * parametrization, and scikit-learn fits the scaled features as they are), fit with
+ * {@link sagaMultinomial}, then score both splits in Float64 in JS. Frees every tensor it makes.
+ */
+function sagaProbe(
+  encoder: Encoder | null,
+  train: ProbeSplit,
+  test: ProbeSplit,
+  classes: number,
+  opts: Required<ProbeOptions>,
+  t0: number,
+): ProbeResult {
+  const [sTrain, sTest] = tf.tidy(() =>
+    minMaxScale(
+      encodeAll(encoder, train, opts.encodeBatchSize), // [n, D]
+      encodeAll(encoder, test, opts.encodeBatchSize), // [m, D]
+      opts.constantRange,
+    ),
+  );
+  const featureDim = sTrain.shape[1];
+  const xTrain = sTrain.dataSync() as Float32Array;
+  const xTest = sTest.dataSync() as Float32Array;
+  tf.dispose([sTrain, sTest]);
+  const t1 = performance.now();
+  const fit = sagaMultinomial(xTrain, train.labels, featureDim, classes, {
+    C: opts.C,
+    tol: opts.tol,
+    maxEpochs: opts.maxIterations,
+    seed: opts.seed,
+  });
+  const t2 = performance.now();
+  const trainScore = scoreLinear(xTrain, train.labels, featureDim, classes, fit.weights, fit.bias);
+  const testScore = scoreLinear(xTest, test.labels, featureDim, classes, fit.weights, fit.bias);
+  let squaredNorm = 0;
+  for (const v of fit.weights) squaredNorm += v * v;
+  const t3 = performance.now();
+  return {
+    solver: 'saga',
+    accuracy: testScore.accuracy,
+    trainAccuracy: trainScore.accuracy,
+    loss: trainScore.meanCrossEntropy + squaredNorm / (2 * opts.C * train.labels.length),
+    iterations: fit.epochs,
+    evaluations: fit.epochs,
+    stop: fit.stop,
+    weights: Float32Array.from(fit.weights),
+    bias: Float32Array.from(fit.bias),
+    featureDim,
+    classes,
+    seconds: (t3 - t0) / 1000,
+    encodeSeconds: (t1 - t0) / 1000,
+    fitSeconds: (t2 - t1) / 1000,
+  };
+}
+
+/**
+ * Accuracy (argmax of x·W + b, first maximum on ties as `tf.argMax`) and mean cross-entropy of
+ * a linear classifier on `x` ([n, D] row-major), in Float64.
+ */
+function scoreLinear(
+  x: Float32Array,
+  labels: ArrayLike<number>,
+  dim: number,
+  classes: number,
+  weights: Float64Array,
+  bias: Float64Array,
+): { accuracy: number; meanCrossEntropy: number } {
+  const n = labels.length;
+  const logits = new Float64Array(classes);
+  let correct = 0;
+  let crossEntropy = 0;
+  for (let i = 0; i < n; i++) {
+    logits.set(bias);
+    for (let f = 0; f < dim; f++) {
+      const xf = x[i * dim + f];
+      if (xf === 0) continue;
+      const o = f * classes;
+      for (let k = 0; k < classes; k++) logits[k] += weights[o + k] * xf;
+    }
+    let best = 0;
+    for (let k = 1; k < classes; k++) if (logits[k] > logits[best]) best = k;
+    if (best === labels[i]) correct++;
+    let sum = 0;
+    for (let k = 0; k < classes; k++) sum += Math.exp(logits[k] - logits[best]);
+    crossEntropy += Math.log(sum) + logits[best] - logits[labels[i]];
+  }
+  return {
+    accuracy: n ? correct / n : Number.NaN,
+    meanCrossEntropy: n ? crossEntropy / n : Number.NaN,
   };
 }
 

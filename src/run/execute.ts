@@ -6,7 +6,8 @@
  *
  * Seeds are split by purpose from the run's seed: `init:g1`, `init:g2`, `init:critic`,
  * `init:classifier` (initializations; RealNVP derives its permutations from its init seed),
- * `data` (batch order), `noise` (training noise), `probe-noise` (fresh noise of probe inputs).
+ * `data` (batch order), `noise` (training noise), `probe-noise` (fresh noise of probe inputs),
+ * `probe:STEP` (the sample order of the `saga` probe at that evaluation, unless `probe.seed` is set).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getBound } from '../bounds/index.ts';
@@ -127,7 +128,9 @@ function probe(encoder: Encoder, data: LoadedData, spec: RunSpec, step: number) 
     encoder,
     { x: inputs.train, labels: data.train.labels },
     { x: inputs.test, labels: data.test.labels },
-    spec.config.probe as ProbeOptions,
+    // The saga solver's sample order differs per run and evaluation (the Colab's
+    // random_state=None); lbfgs ignores the seed. An explicit probe.seed wins.
+    { seed: deriveSeed(spec.seed, `probe:${step}`), ...(spec.config.probe as ProbeOptions) },
   );
   return { accuracy: result.accuracy, testInputs: inputs.test };
 }

@@ -114,5 +114,11 @@ describe('mimax baseline', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /noisy \(σ = 0\.05\): test accuracy/);
     assert.doesNotMatch(result.stdout, /Colab|0\.835/);
+    const saga = mimax(['baseline', '--data', dir, '--solver', 'saga']);
+    assert.equal(saga.status, 0, saga.stderr);
+    assert.match(saga.stdout, /saga probe on top-half pixels/);
+    const bad = mimax(['baseline', '--data', dir, '--solver', 'sgd']);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /option solver must be one of lbfgs, saga, got "sgd"/);
   });
 });

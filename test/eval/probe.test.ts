@@ -8,7 +8,7 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadDataset } from '../../src/data/datasets.ts';
 import { halves } from '../../src/data/halves.ts';
-import { linearProbe, type ProbeSplit } from '../../src/eval/probe.ts';
+import { linearProbe, type ProbeSplit, resolveProbeOptions } from '../../src/eval/probe.ts';
 import { Rng } from '../../src/random.ts';
 import type { Encoder } from '../../src/types.ts';
 import { testBackend } from '../helpers.ts';
@@ -213,6 +213,18 @@ describe('linearProbe', () => {
     encoder.dispose();
   });
 
+  it("switches tol and maxIterations to the Colab's saga settings unless set", () => {
+    const lbfgs = resolveProbeOptions({});
+    assert.equal(lbfgs.solver, 'lbfgs');
+    assert.equal(lbfgs.tol, 1e-4);
+    const saga = resolveProbeOptions({ solver: 'saga' });
+    assert.equal(saga.tol, 0.1); // Colab: tol=.1
+    assert.equal(saga.maxIterations, 100); // scikit-learn's max_iter
+    assert.equal(saga.C, 10);
+    const set = resolveProbeOptions({ solver: 'saga', tol: 0.01, maxIterations: 7, seed: 5 });
+    assert.deepEqual([set.tol, set.maxIterations, set.seed], [0.01, 7, 5]);
+  });
+
   it('rejects mismatched inputs and bad options, leaking nothing', () => {
     const train = blobs(50, 4, 2, 12);
     const tensors = tf.memory().numTensors;
@@ -227,8 +239,20 @@ describe('linearProbe', () => {
       /memory must be a positive integer/,
     );
     assert.throws(
-      () => linearProbe(null, train, train, { solver: 'saga' } as never),
-      /unknown option 'solver'; valid options: C, tol/,
+      () => linearProbe(null, train, train, { solver2: 'saga' } as never),
+      /unknown option 'solver2'; valid options: solver, C, tol/,
+    );
+    assert.throws(
+      () => linearProbe(null, train, train, { solver: 'sgd' } as never),
+      /option solver must be one of lbfgs, saga, got "sgd"/,
+    );
+    assert.throws(
+      () => linearProbe(null, train, train, { solver: 'saga', seed: -1 }),
+      /option seed must be an integer in \[0, 2\^32\), got -1/,
+    );
+    assert.throws(
+      () => linearProbe(null, train, train, { seed: 1.5 }),
+      /option seed must be an integer/,
     );
     assert.throws(
       () => linearProbe(null, { x: train.x, labels: Array(50).fill(0.5) }, train),

@@ -171,6 +171,17 @@ describe('config overrides', () => {
       () => validateGrid(e, resolveConfig(e, 'smoke', [parseSet('probe.foo=1')])),
       /probe: unknown option 'foo'; valid options: .*constantRange/,
     );
+    // The Colab's solver from the command line (`--set probe.solver=saga`), a bad one named.
+    const saga = resolveConfig(e, 'smoke', [
+      parseSet('probe.solver=saga'),
+      parseSet('probe.seed=3'),
+    ]);
+    assert.deepEqual(saga.probe, { solver: 'saga', seed: 3 });
+    validateGrid(e, saga);
+    assert.throws(
+      () => validateGrid(e, resolveConfig(e, 'smoke', [parseSet('probe.solver=sgd')])),
+      /probe: option solver must be one of lbfgs, saga, got "sgd"/,
+    );
     assert.throws(
       () => resolveConfig(e, 'smoke', [parseSet('probe=3')]),
       /option 'probe' must be an object of options, got 3/,
