@@ -9,6 +9,9 @@
  * and the remaining layers run as dense layers on the [B², h] reshape → [B², 1] → [B, B].
  * The DESIGN's measurement: ~15x faster than the naive tiled MLP at B = 128; same parameters,
  * same maths (pinned by a test against the naive version).
+ * With one hidden layer (the paper's 200 relu → 1), the pairs go through `pairReluScores`
+ * (src/ops/pair-mlp.ts): on wasm a kernel that never stores the [B, B, h] activations
+ * (issue 16 §3); the same function, pinned by the same tests.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -20,7 +23,7 @@ import {
   initValues,
   namedVariable,
 } from '../encoders/layers.ts';
-import { dense } from '../ops/index.ts';
+import { dense, pairReluScores } from '../ops/index.ts';
 import { resolveOptions } from '../options.ts';
 import { deriveSeed, Rng } from '../random.ts';
 import type { Critic } from '../types.ts';
@@ -78,6 +81,11 @@ export class ConcatCritic implements Critic {
       const h0 = this.bias.shape[0];
       const rows = dense(codes1, this.kernelX, this.bias); // [B, h0]: x_i W_x + b
       const cols = dense(codes2, this.kernelY); // [B, h0]: y_j W_y
+      if (this.rest.length === 1) {
+        // One hidden layer: scores[i][j] = relu(a_i + c_j) · v + b2 without the [B, B, h0] tensor.
+        const [last] = this.rest;
+        return pairReluScores(rows, cols, last.kernel, last.bias); // [B, B]
+      }
       const first = tf.relu(tf.add(tf.reshape(rows, [b, 1, h0]), tf.reshape(cols, [1, b, h0]))); // [B, B, h0]
       const pairs = tf.reshape(first, [b * b, h0]) as tf.Tensor2D; // [B², h0], row i·B + j = (i, j)
       const out = applyMlp(this.rest, pairs); // [B², 1]: relu hidden layers, linear output

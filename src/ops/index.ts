@@ -8,7 +8,9 @@
  *  - no `UnsortedSegmentSum`, so `tf.gather` has no gradient → permute.ts: the gradient of a
  *    permutation is a gather with the inverse permutation;
  *  - `BatchMatMul` with transposeA/transposeB leaves XNNPACK (6-20x slower), and autograd of
- *    every product uses them → matmul.ts, dense.ts: explicit transposes + plain products.
+ *    every product uses them → matmul.ts, dense.ts: explicit transposes + plain products;
+ *  - the all-pairs concat critic materializes [B, B, H] tensors and reduces over pair axes
+ *    (transposes) in its gradient → pair-mlp.ts: a WebAssembly SIMD kernel over the pairs.
  *
  * How: `tf.customGrad` ops, not kernels registered for wasm. Why: (1) a kernel registered for
  * 'wasm' replaces the stock one for every caller in the process, and it works at the level of
@@ -31,5 +33,6 @@ export { conv2d } from './conv.ts';
 export { type DenseActivation, dense, denseRelu } from './dense.ts';
 export { registerStockGradients, STOCK_GRADIENTS } from './gradients.ts';
 export { matMul } from './matmul.ts';
+export { pairReluScores } from './pair-mlp.ts';
 export { type FastPathMode, setFastPath, useFastPath } from './path.ts';
 export { inversePermutation, permuteColumns } from './permute.ts';

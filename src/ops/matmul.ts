@@ -7,6 +7,15 @@
  * at 1024³, 72 ms plain vs 0.8 s (transposeB) and 1.5 s (transposeA). Stock autograd of
  * `tf.matMul` uses both flags for every dense layer, so we transpose explicitly (a cheap
  * copy) and keep every product plain.
+ *
+ * A hazard of tfjs-wasm 4.22 that every product here respects: its matmul caches one XNNPACK
+ * operator (with the right operand's packed values and *its shape*) per right operand's
+ * memory id (`batch_mat_mul_impl.cc`, cache key = (b id, bias id, activation)), and a reshape
+ * shares the memory id. So a tensor used as the right operand in two shapes (e.g. [128, 25600]
+ * and then [16384, 200], both reshapes of one [128, 128, 200] tensor) reuses the first
+ * operator: wrong results, then "memory access out of bounds" (reproduced here). Right
+ * operands are therefore variables, fresh transposes (wasm's Transpose copies, even when it is
+ * a no-op), or tensors in their own shape.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { useFastPath } from './path.ts';

@@ -1,9 +1,11 @@
 /**
  * Contract tests over every registered critic (a user's `registerCritic` is covered too), the
- * scores convention pinned with an asymmetric critic, and concat's efficient form = the naive one.
+ * scores convention pinned with an asymmetric critic, and concat's efficient form = the naive one
+ * (scores and gradients; on wasm its one-hidden-layer form is the kernel of src/ops/pair-mlp.ts).
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   BilinearCritic,
@@ -12,6 +14,7 @@ import {
   criticRegistry,
   InnerProductCritic,
 } from '../../src/critics/index.ts';
+import { setFastPath } from '../../src/ops/index.ts';
 import { Rng } from '../../src/random.ts';
 import { type Critic, UserError } from '../../src/types.ts';
 import { leakedTensors, testBackend } from '../helpers.ts';
@@ -223,6 +226,65 @@ describe('critics: concat', () => {
       tf.dispose([x, y]);
       critic.dispose();
     });
+  }
+  /** Scores and the gradient of ⟨scores, R⟩ w.r.t. every variable, read back to arrays. */
+  function scoresAndGrads(
+    critic: ConcatCritic,
+    f: (x: tf.Tensor2D, y: tf.Tensor2D) => tf.Tensor2D,
+    x: tf.Tensor2D,
+    y: tf.Tensor2D,
+  ): { scores: Float32Array; grads: Float32Array[] } {
+    return tf.tidy(() => {
+      const r = randomMatrix(23, x.shape[0], y.shape[0]); // fixed cotangent: no cancellation
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(tf.mul(f(x, y), r)) as tf.Scalar,
+        critic.variables,
+      );
+      value.dataSync();
+      return {
+        scores: f(x, y).dataSync() as Float32Array,
+        grads: critic.variables.map((v) => grads[v.name].dataSync() as Float32Array),
+      };
+    });
+  }
+
+  // The old formulation = the naive tiled MLP (no split first layer, no kernel): the critic on
+  // cpu with its fast path forced (the wasm kernel's code path) and on the stock path must give
+  // the same scores and gradients w.r.t. every variable, to 1e-5 relative.
+  for (const hidden of [[7], [6, 5, 4], [9]]) {
+    for (const mode of ['always', 'never'] as const) {
+      it(`scores and gradients equal the naive MLP's on cpu (hidden ${JSON.stringify(hidden)}, fast path ${mode})`, async () => {
+        const backend = tf.getBackend();
+        await tf.setBackend('cpu');
+        const previous = setFastPath(mode);
+        const critic = new ConcatCritic({ dim1: 4, dim2: 3, seed: 5, options: { hidden } });
+        try {
+          for (const [k, v] of critic.variables.entries()) {
+            v.assign(tf.tensor(new Rng(200 + k).normalArray(v.size, 0.7), v.shape));
+          }
+          const x = randomMatrix(24, 6, 4);
+          const y = randomMatrix(25, 6, 3);
+          const leaked = leakedTensors(() => {
+            const fast = scoresAndGrads(critic, (a, b) => critic.scores(a, b), x, y);
+            const naive = scoresAndGrads(critic, (a, b) => naiveScores(critic, a, b), x, y);
+            const scale = Math.max(...naive.scores.map(Math.abs));
+            assert.ok(maxAbsDiff(fast.scores, naive.scores) <= 1e-5 * (1 + scale), 'scores');
+            for (const [k, g] of naive.grads.entries()) {
+              const gScale = Math.max(...g.map(Math.abs));
+              assert.ok(gScale > 0, `degenerate gradient of ${critic.variables[k].name}`);
+              const diff = maxAbsDiff(fast.grads[k], g);
+              assert.ok(diff <= 1e-5 * (1 + gScale), `d/d ${critic.variables[k].name}: ${diff}`);
+            }
+          });
+          assert.equal(leaked, 0, 'leaked tensors');
+          tf.dispose([x, y]);
+        } finally {
+          critic.dispose();
+          setFastPath(previous);
+          await tf.setBackend(backend);
+        }
+      });
+    }
   }
 });
 
