@@ -22,18 +22,22 @@
  * acceptance is under `loop.collapseAcceptance`). The training curves of the model go to the
  * traces `model:<series>` (step = epoch or iteration).
  */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   boundMethodRegistry,
+  type Proposal,
   resolveBoundOptions,
   runBoundMethod,
   trainProposal,
 } from '../ais/index.ts';
 import type { LatentModel } from '../ais/model.ts';
-import { aisModelRegistry } from '../generative/models.ts';
+import { aisModelRegistry, type ModelContext, modelFolder } from '../generative/models.ts';
+import { readWeights, trainOnce, writeWeights } from '../generative/weights-file.ts';
 import { deriveSeed } from '../random.ts';
 import type { Trace } from '../results/schema.ts';
-import type { Options } from '../types.ts';
+import type { Json, Options } from '../types.ts';
 import { aisLoopOptions, methodSizeField } from './ais-options.ts';
 import type { LoopOutcome, RunScope } from './execute.ts';
 
@@ -44,6 +48,59 @@ const point = (step: number, value: number | null): Trace => ({
   values: [value],
   downsample: { every: 1, reduce: 'sample' },
 });
+
+const optionsHash = (options: Json) =>
+  createHash('sha256').update(JSON.stringify(options)).digest('hex').slice(0, 12);
+
+/**
+ * The learned proposal q(z | x) of a model × seed, trained once and cached in `folder` (beside
+ * the model's weights): every q-method of the pair (IWAE-q, AIS-q, GIWAE at every K and T)
+ * uses the same q, and it trains once instead of once per method. Restoring builds an
+ * untrained proposal of the same options (`steps: 0`) and assigns the saved variables in order.
+ * `seconds` of the returned proposal is the original training's. The caller disposes it.
+ */
+export async function cachedProposal(
+  model: LatentModel,
+  options: Options,
+  seed: number,
+  folder: string,
+): Promise<Proposal> {
+  await trainOnce(folder, async () => {
+    const trained = trainProposal(model, options, seed);
+    try {
+      writeWeights(
+        folder,
+        trained.variables.map((v, k) => ({
+          name: `variable${k}`,
+          shape: v.shape,
+          values: Float32Array.from(v.dataSync() as Float32Array),
+        })),
+        { options, seed, seconds: trained.seconds },
+      );
+    } finally {
+      trained.dispose();
+    }
+  });
+  const { tensors, meta } = readWeights(folder);
+  const fresh = trainProposal(model, { ...options, steps: 0, elboSteps: 0 }, seed);
+  fresh.variables.forEach((v, k) => {
+    const saved = tensors.get(`variable${k}`);
+    if (!saved || saved.shape.join(',') !== v.shape.join(',')) {
+      fresh.dispose();
+      throw new Error(`${folder}: the cached proposal does not match its options`);
+    }
+    tf.tidy(() => v.assign(tf.tensor(saved.values, saved.shape)));
+  });
+  const seconds = (meta as { seconds: number }).seconds;
+  return {
+    kind: fresh.kind,
+    latentDim: fresh.latentDim,
+    variables: fresh.variables,
+    seconds,
+    gaussian: (x) => fresh.gaussian(x),
+    dispose: () => fresh.dispose(),
+  };
+}
 
 /** Methods that give an MI lower bound only (their `miUpper` is not finite). */
 const LOWER_ONLY = new Set(['giwae']);
@@ -59,7 +116,7 @@ export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
   const methodOptions = resolveBoundOptions(method, c.estimator!.options);
   const size = methodOptions[methodSizeField(method)] as number;
   const started = performance.now();
-  const built = await aisModelRegistry.get(modelName).build(c.task!.options, {
+  const buildContext: ModelContext = {
     seed: spec.seed,
     resultsDir: ctx.resultsDir,
     variant: spec.cell.task!,
@@ -70,7 +127,8 @@ export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
       testLimit: c.testLimit,
     },
     shouldStop: ctx.shouldStop,
-  });
+  };
+  const built = await aisModelRegistry.get(modelName).build(c.task!.options, buildContext);
   const model = built.model as LatentModel;
   if (ctx.shouldStop?.()) {
     model.dispose();
@@ -79,10 +137,15 @@ export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
   report(1);
   const data = model.sample(loop.samples, deriveSeed(spec.seed, 'data'));
   const proposal = boundMethodRegistry.get(method).usesProposal
-    ? trainProposal(
+    ? await cachedProposal(
         model,
         (methodOptions['proposal'] as Options | undefined) ?? {},
         deriveSeed(spec.seed, 'proposal'),
+        join(
+          built.weights ??
+            modelFolder(modelName, c.task!.options, { ...buildContext, variant: spec.cell.task! }),
+          `proposal-${optionsHash(methodOptions['proposal'] ?? {})}`,
+        ),
       )
     : undefined;
   try {
