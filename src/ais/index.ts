@@ -13,10 +13,13 @@
  * | giwae       | —                                        | GIWAE with a learned critic T(x, z)         |
  */
 import { resolveOptions } from '../options.ts';
+import { deriveSeed } from '../random.ts';
 import { Registry, type RegistryEntry } from '../registry.ts';
 import { type Options, type Seed, UserError } from '../types.ts';
+import { type AisArgs, aisBounds } from './ais.ts';
+import { type IwaeArgs, iwaeBounds } from './iwae.ts';
 import type { JointSample, LatentModel } from './model.ts';
-import { PROPOSAL_DEFAULTS, type Proposal } from './proposal.ts';
+import { PROPOSAL_DEFAULTS, type Proposal, priorProposal, trainProposal } from './proposal.ts';
 import type { MiBounds } from './result.ts';
 
 export {
@@ -138,6 +141,51 @@ function notImplemented(): Promise<MiBounds> {
   return Promise.reject(new Error('not implemented'));
 }
 
+/**
+ * Runs `body` with the given proposal, or with one trained from `options.proposal` (seed
+ * purpose `proposal`), which it then disposes.
+ */
+function withProposal(
+  model: LatentModel,
+  options: Options,
+  seed: Seed,
+  given: Proposal | undefined,
+  body: (proposal: Proposal) => MiBounds,
+): MiBounds {
+  if (given) return body(given);
+  const proposal = trainProposal(
+    model,
+    options['proposal'] as Options,
+    deriveSeed(seed, 'proposal'),
+  );
+  try {
+    return body(proposal);
+  } finally {
+    proposal.dispose();
+  }
+}
+
+function iwaeArgs(o: Options): IwaeArgs {
+  return {
+    samples: o['K'] as number,
+    chunkRows: o['chunkRows'] as number,
+    groups: o['groups'] as number,
+  };
+}
+
+function aisArgs(o: Options): AisArgs {
+  return {
+    steps: o['T'] as number,
+    chains: o['S'] as number,
+    leapfrogSteps: o['L'] as number,
+    stepSize: o['stepSize'] as number,
+    targetAcceptance: o['targetAcceptance'] as number,
+    schedule: o['schedule'] as string,
+    sigmoidRadius: o['sigmoidRadius'] as number,
+    groups: o['groups'] as number,
+  };
+}
+
 function validateCommon(options: Options, context: string): void {
   checkInteger(options, 'groups', 2, context);
 }
@@ -186,7 +234,8 @@ boundMethodRegistry.register('iwae-prior', {
   testOptions: { K: 10 },
   usesProposal: false,
   validate: (o) => validateIwae(o, "bound method 'iwae-prior'"),
-  run: notImplemented,
+  run: async (model, data, o, seed) =>
+    iwaeBounds(model, data, priorProposal(model.latentDim), iwaeArgs(o), seed),
 });
 boundMethodRegistry.register('iwae-q', {
   description: 'IWAE with K samples of a learned Gaussian encoder q(z | x); K = 1 is Barber-Agakov',
@@ -197,7 +246,8 @@ boundMethodRegistry.register('iwae-q', {
     validateIwae(o, "bound method 'iwae-q'");
     validateProposalOptions(o['proposal'] as Options, "bound method 'iwae-q' proposal");
   },
-  run: notImplemented,
+  run: async (model, data, o, seed, given) =>
+    withProposal(model, o, seed, given, (q) => iwaeBounds(model, data, q, iwaeArgs(o), seed)),
 });
 boundMethodRegistry.register('ais-prior', {
   description: 'multi-chain AIS from the prior with HMC (T steps, S chains); BDMC upper bound',
@@ -205,7 +255,8 @@ boundMethodRegistry.register('ais-prior', {
   testOptions: { T: 10, S: 4, L: 2 },
   usesProposal: false,
   validate: (o) => validateAis(o, "bound method 'ais-prior'"),
-  run: notImplemented,
+  run: async (model, data, o, seed) =>
+    aisBounds(model, data, priorProposal(model.latentDim), aisArgs(o), seed),
 });
 boundMethodRegistry.register('ais-q', {
   description: 'multi-chain AIS from a learned q(z | x) with HMC; BDMC upper bound',
@@ -216,7 +267,8 @@ boundMethodRegistry.register('ais-q', {
     validateAis(o, "bound method 'ais-q'");
     validateProposalOptions(o['proposal'] as Options, "bound method 'ais-q' proposal");
   },
-  run: notImplemented,
+  run: async (model, data, o, seed, given) =>
+    withProposal(model, o, seed, given, (q) => aisBounds(model, data, q, aisArgs(o), seed)),
 });
 boundMethodRegistry.register('giwae', {
   description:
