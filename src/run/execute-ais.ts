@@ -16,10 +16,10 @@
  * The record: one evaluation at step = the method's K or T with `testBound` = the MI lower
  * bound and `trueMI` where known; traces (one point at the same step, so frames carry them)
  * `miLower`, `miUpper`, `ciLower`, `ciUpper` (95 % half-widths over `groups` groups of points),
- * `seconds` (the method's own), `acceptance` and `stepSize` (HMC methods), `trueMI`; and
+ * `seconds` (the method's own), `acceptance`, `stepSize` and `acceptanceCollapsed` (1 when the
+ * mean acceptance is under `loop.collapseAcceptance`; HMC methods), `trueMI`; and
  * `constants`: the same numbers, every diagnostic of the method, the model's training summary
- * (epochs, loss, validation ELBO, σ², seconds), `acceptanceCollapsed` (1 when the mean
- * acceptance is under `loop.collapseAcceptance`). The training curves of the model go to the
+ * (epochs, loss, validation ELBO, σ², seconds, as `model:<name>`). The training curves of the model go to the
  * traces `model:<series>` (step = epoch or iteration).
  */
 import { createHash } from 'node:crypto';
@@ -160,6 +160,7 @@ export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
     const truth = finite(model.trueMI);
     const acceptance = finite(bounds.diagnostics['acceptance']);
     const stepSize = finite(bounds.diagnostics['stepSize']);
+    const collapsed = acceptance !== null && acceptance < loop.collapseAcceptance;
     const series: Record<string, number | null> = {
       miLower: finite(bounds.miLower),
       miUpper: finite(bounds.miUpper),
@@ -168,6 +169,7 @@ export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
       seconds: finite(bounds.seconds),
       ...(acceptance === null ? {} : { acceptance }),
       ...(stepSize === null ? {} : { stepSize }),
+      ...(acceptance === null ? {} : { acceptanceCollapsed: collapsed ? 1 : 0 }),
       ...(truth === null ? {} : { trueMI: truth }),
     };
     record.traces = {
@@ -189,7 +191,6 @@ export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
           }),
       ),
     };
-    const collapsed = acceptance !== null && acceptance < loop.collapseAcceptance;
     record.constants = {
       ...Object.fromEntries(
         Object.entries(bounds.diagnostics).filter(([, v]) => Number.isFinite(v)),
@@ -201,7 +202,6 @@ export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
       samples: loop.samples,
       ...(proposal ? { proposalSeconds: proposal.seconds } : {}),
       ...Object.fromEntries(Object.entries(built.constants).map(([k, v]) => [`model:${k}`, v])),
-      ...(acceptance === null ? {} : { acceptanceCollapsed: collapsed ? 1 : 0 }),
     };
     commit({
       step: size,

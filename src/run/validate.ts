@@ -42,6 +42,7 @@ export function validateGrid(definition: ExperimentDefinition, config: Experimen
     if (definition.loop === 'ais') {
       // The bound method's own checks (T < 1, K < 1, L < 1, ...), prefixed with the variant id.
       withContext(`estimators.${id}`, () => resolveBoundOptions(name, rest));
+      requirePrefix(id, name, 'estimators', 'bound method');
     } else if (definition.loop === 'gan') {
       ganMethod(name, rest, `estimators.${id}`, (estimator, options) =>
         resolveEstimatorOptions(estimator, options),
@@ -70,6 +71,7 @@ export function validateGrid(definition: ExperimentDefinition, config: Experimen
     if (definition.loop === 'ais') {
       // The ais loop's "tasks" are its models (latent size, architecture, training).
       aisModelRegistry.get(name).validate(rest, `tasks.${id}`);
+      requirePrefix(id, name, 'tasks', 'model');
       continue;
     }
     if (definition.loop === 'gan') {
@@ -192,6 +194,18 @@ function validateGanLoop(config: ExperimentConfig, context: string): void {
   if (config.steps % config.evalEvery !== 0) {
     throw new UserError(
       `${context}: steps (${config.steps}) must be a multiple of evalEvery (${config.evalEvery}) (one metric point per evaluation, evenly spaced)`,
+    );
+  }
+}
+
+/**
+ * `ais-mi` ids start with the registered name they use (`ais-prior-t100` → `ais-prior`,
+ * `vae-z10` → `vae`): the frames and figures group runs by it (`src/results/ais.ts`).
+ */
+function requirePrefix(id: string, name: string, map: string, what: string): void {
+  if (id !== name && !id.startsWith(`${name}-`)) {
+    throw new UserError(
+      `${map}.${id}: the id must be '${name}' or start with '${name}-' (the ${what} it runs), so frames and figures can group it`,
     );
   }
 }
