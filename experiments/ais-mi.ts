@@ -84,7 +84,34 @@ export const aisMi: ExperimentDefinition = {
         'gan-z10': { hidden: PAPER_HIDDEN },
       },
     },
-    fast: {},
+    fast: {
+      // Sized from CPU times measured on the shared 2-core machine under load (README
+      // "ais-mi"; scripts/ais-sizes.ts and one ais-prior / iwae-prior call on a 256-256 decoder,
+      // N = 128): ∇z log p(x | z) 214 µs per row, AIS 0.41 CPU s per transition at N·S = 512
+      // rows and L = 4 (≈ 0.31 s at L = 3), IWAE K = 10³ 15 CPU s (K = 10⁴ ≈ 150 s), VAE 50 CPU s
+      // per epoch of 60,000, GAN 173 ms per iteration. Per trained model × seed: AIS prior + q
+      // at T ∈ {1, 100, 500}, forward + reverse, 2 × 2 × 598 × 0.31 ≈ 740 s; IWAE ≈ 180 s;
+      // proposal and GIWAE ≈ 150 s; training 150-260 s: ≈ 1,300 s; × 3 models × 3 seeds ≈
+      // 11,700 s, plus the linear-Gaussian models (≈ 10 %): ≈ 12,900 CPU s ≈ 1.8 h on 2 cores.
+      // The grid, N = 128 and 3 seeds are kept; S = 4 chains and L = 3 leapfrog steps
+      // (paper defaults 16 and 10), shorter training.
+      estimators: {
+        'ais-prior-t1': { S: 4, L: 3 },
+        'ais-prior-t100': { S: 4, L: 3 },
+        'ais-prior-t500': { S: 4, L: 3 },
+        'ais-q-t1': { S: 4, L: 3, proposal: { steps: 1_000 } },
+        'ais-q-t100': { S: 4, L: 3, proposal: { steps: 1_000 } },
+        'ais-q-t500': { S: 4, L: 3, proposal: { steps: 1_000 } },
+        'iwae-q-k1': { proposal: { steps: 1_000 } },
+        'iwae-q-k1000': { proposal: { steps: 1_000 } },
+        giwae: { criticSteps: 1_000, proposal: { steps: 1_000 } },
+      },
+      tasks: {
+        'vae-z2': { epochs: 3 },
+        'vae-z10': { epochs: 3 },
+        'gan-z10': { iterations: 1_500 },
+      },
+    },
     smoke: {
       seeds: 1,
       trainLimit: 256,
@@ -120,5 +147,6 @@ export const aisMi: ExperimentDefinition = {
       loop: { samples: 8 },
     },
   },
-  fastRationale: 'to be sized from measured times',
+  fastRationale:
+    "the issue's full grid (5 models × 12 methods), N = 128 and 3 seeds, with S = 4 AIS chains and L = 3 leapfrog steps instead of 16 and 10, 1,000 instead of 2,000 steps for the learned proposal and the GIWAE critic, VAEs trained 3 epochs instead of 10 and the GAN 1,500 iterations instead of 5,000, CPU-sized 256-256 networks instead of the paper's 3 × 1024.",
 };
