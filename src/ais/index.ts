@@ -23,6 +23,21 @@ import type { JointSample, LatentModel } from './model.ts';
 import { PROPOSAL_DEFAULTS, type Proposal, priorProposal, trainProposal } from './proposal.ts';
 import type { MiBounds } from './result.ts';
 
+export { type AisArgs, aisBounds } from './ais.ts';
+export {
+  type GaussianDecoderArgs,
+  gaussianDecoderModel,
+  randomMlpDecoder,
+} from './gaussian-decoder.ts';
+export { type GiwaeArgs, GiwaeCritic, giwaeBounds, trainGiwaeCritic } from './giwae.ts';
+export {
+  type AnnealedTarget,
+  type ChainState,
+  chainState,
+  disposeState,
+  hmcTransition,
+} from './hmc.ts';
+export { type IwaeArgs, iwaeBounds } from './iwae.ts';
 export {
   cholesky,
   type LinearGaussianArgs,
@@ -39,6 +54,7 @@ export {
   trainProposal,
 } from './proposal.ts';
 export type { MiBounds } from './result.ts';
+export { annealingSchedule } from './schedule.ts';
 
 export interface BoundMethodEntry extends RegistryEntry {
   /** Every option with its default. */
@@ -110,9 +126,9 @@ const AIS_DEFAULTS: Options = {
   S: 16,
   /** Leapfrog steps per HMC transition. */
   L: 10,
-  /** Initial leapfrog step size (adapted per data point toward `targetAcceptance`, ±2 % a transition). */
+  /** Initial leapfrog step size (adapted per data point toward `targetAcceptance`, ×/÷ 0.9 a transition). */
   stepSize: 0.1,
-  /** Target HMC acceptance rate (Brekelmans et al. 2022; Wu et al. 2017: 0.65). */
+  /** Target HMC acceptance rate (0.65: Neal 2011 Sec. 4.4; the HAIS package's default). */
   targetAcceptance: 0.65,
   /** β schedule: `sigmoid` (Grosse et al. 2015) or `linear`. */
   schedule: 'sigmoid',
@@ -334,7 +350,7 @@ boundMethodRegistry.register('giwae', {
  * key, a wrong type or a bad range is a `UserError` naming the field). With a `proposal`, the
  * method uses it instead of training one; the caller keeps ownership of it and of `data`.
  */
-export function runBoundMethod(
+export async function runBoundMethod(
   method: string,
   model: LatentModel,
   data: JointSample,
