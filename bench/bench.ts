@@ -727,12 +727,14 @@ async function main() {
         model: linearGaussian({ latentDim: 2, dataDim: 5, sigma: 0.5, seed: 1 }),
         n: 128,
         steps: TIMED_STEPS,
+        macsPerRow: 2 * 5, // z·Wᵀ
       },
       {
         label: 'random MLP decoder 10 → 256 → 256 → 784 (σ² 0.03), N 16 × S 16 chains',
         model: randomMlpDecoder(10, [256, 256, 784], Math.sqrt(0.03), 1),
         n: 16,
         steps: 5,
+        macsPerRow: 10 * 256 + 256 * 256 + 256 * 784,
       },
     ];
     for (const c of cases) {
@@ -770,7 +772,10 @@ async function main() {
         c.steps,
         1,
       );
-      push(`ais transition: ${c.label}, L 10`, times, null);
+      // FLOPs: L + 1 = 11 gradient evaluations (≈ 3 forward passes each: forward, two backward
+      // products) plus one forward pass at the proposal; 2 FLOPs per multiply-add.
+      const flops = c.n * s * 2 * c.macsPerRow * (3 * 11 + 1);
+      push(`ais transition: ${c.label}, L 10`, times, flops);
       disposeState(state);
       step.dispose();
       xRep.dispose();
