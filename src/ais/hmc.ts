@@ -17,6 +17,8 @@
  * the host from a seeded `Rng` and uploaded: no device read.
  */
 import * as tf from '@tensorflow/tfjs-core';
+// Side effect: registers TF.js's stock gradients (tf.grad below needs them in Node).
+import '../ops/index.ts';
 
 /** The annealed family: both functions map z [M, dz] → [M]; differentiable in z. */
 export interface AnnealedTarget {

@@ -17,11 +17,27 @@ import { deriveSeed } from '../random.ts';
 import { Registry, type RegistryEntry } from '../registry.ts';
 import { type Options, type Seed, UserError } from '../types.ts';
 import { type AisArgs, aisBounds } from './ais.ts';
+import { type GiwaeArgs, giwaeBounds, trainGiwaeCritic } from './giwae.ts';
 import { type IwaeArgs, iwaeBounds } from './iwae.ts';
 import type { JointSample, LatentModel } from './model.ts';
 import { PROPOSAL_DEFAULTS, type Proposal, priorProposal, trainProposal } from './proposal.ts';
 import type { MiBounds } from './result.ts';
 
+export { type AisArgs, aisBounds } from './ais.ts';
+export {
+  type GaussianDecoderArgs,
+  gaussianDecoderModel,
+  randomMlpDecoder,
+} from './gaussian-decoder.ts';
+export { type GiwaeArgs, GiwaeCritic, giwaeBounds, trainGiwaeCritic } from './giwae.ts';
+export {
+  type AnnealedTarget,
+  type ChainState,
+  chainState,
+  disposeState,
+  hmcTransition,
+} from './hmc.ts';
+export { type IwaeArgs, iwaeBounds } from './iwae.ts';
 export {
   cholesky,
   type LinearGaussianArgs,
@@ -38,6 +54,7 @@ export {
   trainProposal,
 } from './proposal.ts';
 export type { MiBounds } from './result.ts';
+export { annealingSchedule } from './schedule.ts';
 
 export interface BoundMethodEntry extends RegistryEntry {
   /** Every option with its default. */
@@ -109,9 +126,9 @@ const AIS_DEFAULTS: Options = {
   S: 16,
   /** Leapfrog steps per HMC transition. */
   L: 10,
-  /** Initial leapfrog step size (adapted per data point toward `targetAcceptance`). */
-  stepSize: 0.05,
-  /** Target HMC acceptance rate (Brekelmans et al. 2022; Wu et al. 2017: 0.65). */
+  /** Initial leapfrog step size (adapted per data point toward `targetAcceptance`, ×/÷ 0.9 a transition). */
+  stepSize: 0.1,
+  /** Target HMC acceptance rate (0.65: Neal 2011 Sec. 4.4; the HAIS package's default). */
   targetAcceptance: 0.65,
   /** β schedule: `sigmoid` (Grosse et al. 2015) or `linear`. */
   schedule: 'sigmoid',
@@ -133,13 +150,11 @@ const GIWAE_DEFAULTS: Options = {
   criticBatchSize: 64,
   /** Adam learning rate of the critic. */
   criticLearningRate: 1e-3,
+  /** Most rows per critic / likelihood evaluation at evaluation time. */
+  chunkRows: 65_536,
   groups: GROUPS,
   proposal: PROPOSAL_DEFAULTS,
 };
-
-function notImplemented(): Promise<MiBounds> {
-  return Promise.reject(new Error('not implemented'));
-}
 
 /**
  * Runs `body` with the given proposal, or with one trained from `options.proposal` (seed
@@ -292,10 +307,42 @@ boundMethodRegistry.register('giwae', {
         `${context}: option 'base' must be 'prior' or 'q', got ${JSON.stringify(o['base'])}`,
       );
     }
+    checkInteger(o, 'chunkRows', 1, context);
+    const hidden = o['criticHidden'];
+    if (
+      !Array.isArray(hidden) ||
+      hidden.some((h) => typeof h !== 'number' || !Number.isInteger(h) || h < 1)
+    ) {
+      throw new UserError(
+        `${context}: option 'criticHidden' must be integers ≥ 1, got ${JSON.stringify(hidden)}`,
+      );
+    }
     validateCommon(o, context);
     validateProposalOptions(o['proposal'] as Options, `${context} proposal`);
   },
-  run: notImplemented,
+  async run(model, data, o, seed, given) {
+    const args: GiwaeArgs = {
+      samples: o['K'] as number,
+      criticHidden: o['criticHidden'] as number[],
+      criticSteps: o['criticSteps'] as number,
+      criticBatchSize: o['criticBatchSize'] as number,
+      criticLearningRate: o['criticLearningRate'] as number,
+      chunkRows: o['chunkRows'] as number,
+      groups: o['groups'] as number,
+    };
+    const body = (q: Proposal): MiBounds => {
+      const started = performance.now();
+      const critic = trainGiwaeCritic(model, q, args, deriveSeed(seed, 'critic'));
+      const criticSeconds = (performance.now() - started) / 1000;
+      try {
+        return giwaeBounds(model, data, q, critic, args, seed, { criticSeconds });
+      } finally {
+        critic.dispose();
+      }
+    };
+    if (o['base'] === 'prior') return body(priorProposal(model.latentDim));
+    return withProposal(model, o, seed, given, body);
+  },
 });
 
 /**
@@ -303,7 +350,7 @@ boundMethodRegistry.register('giwae', {
  * key, a wrong type or a bad range is a `UserError` naming the field). With a `proposal`, the
  * method uses it instead of training one; the caller keeps ownership of it and of `data`.
  */
-export function runBoundMethod(
+export async function runBoundMethod(
   method: string,
   model: LatentModel,
   data: JointSample,

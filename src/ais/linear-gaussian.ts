@@ -16,8 +16,10 @@ export interface LinearGaussianArgs {
   dataDim: number;
   /** Observation noise standard deviation σ > 0. */
   sigma: number;
-  /** Seed of W and b: W_jk ~ N(0, 1), b_j ~ N(0, 1). */
+  /** Seed of W and b: W_jk ~ N(0, 1), b_j ~ N(0, 1) (unless `weights` are given). */
   seed: number;
+  /** Explicit W (dx rows of dz) and b (dx), instead of seeded draws (tests, references). */
+  weights?: { w: number[][]; b: number[] };
 }
 
 export interface LinearGaussianModel extends LatentModel {
@@ -57,8 +59,20 @@ export function linearGaussian(args: LinearGaussianArgs): LinearGaussianModel {
   check(dx, 'dataDim', Number.isInteger(dx) && dx >= 1, 'an integer ≥ 1');
   check(sigma, 'sigma', sigma > 0 && Number.isFinite(sigma), 'a finite number > 0');
   const rng = new Rng(deriveSeed(args.seed, 'weights'));
-  const w = Float64Array.from(rng.normalArray(dx * dz)); // [dx, dz] row-major
-  const b = Float64Array.from(rng.normalArray(dx)); // [dx]
+  let w = Float64Array.from(rng.normalArray(dx * dz)); // [dx, dz] row-major
+  let b = Float64Array.from(rng.normalArray(dx)); // [dx]
+  if (args.weights) {
+    const given = args.weights;
+    if (
+      given.w.length !== dx ||
+      given.w.some((row) => row.length !== dz) ||
+      given.b.length !== dx
+    ) {
+      throw new UserError(`linear-gaussian: 'weights' must be W [${dx}][${dz}] and b [${dx}]`);
+    }
+    w = Float64Array.from(given.w.flat());
+    b = Float64Array.from(given.b);
+  }
   // I(X; Z) = ½ log det(I + Wᵀ W / σ²) = Σ log diag(chol(·)).
   const m = new Float64Array(dz * dz);
   for (let i = 0; i < dz; i++) {
