@@ -20,6 +20,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { EXPERIMENTS } from '../experiments/index.ts';
+import {
+  chainState,
+  disposeState,
+  hmcTransition,
+  linearGaussian,
+  randomMlpDecoder,
+} from '../src/ais/index.ts';
 import { initBackend } from '../src/backend.ts';
 import { getBound } from '../src/bounds/index.ts';
 import type { Objective } from '../src/bounds/objective.ts';
@@ -171,6 +178,12 @@ function time(step: () => void, steps = TIMED_STEPS, warmup = WARMUP_STEPS): num
     times.push(performance.now() - t0);
   }
   return times;
+}
+
+/** Rows repeated k times each (row i·k + j = a_i): the AIS chain layout. */
+function repeatAisRows(a: tf.Tensor2D, k: number): tf.Tensor2D {
+  const [n, d] = a.shape;
+  return tf.reshape(tf.tile(tf.reshape(a, [n, 1, d]), [1, k, 1]), [n * k, d]) as tf.Tensor2D;
 }
 
 function matmulGflops(): number {
@@ -701,6 +714,74 @@ async function main() {
         );
         network.dispose();
       }
+    }
+  }
+
+  if (!only || only.includes('ais')) {
+    // One AIS transition (ais.ts): HMC with L = 10 leapfrog steps on every chain of every data
+    // point as one [N·S, dz] tensor, at β = 0.5 of the prior → posterior path; the read of the
+    // acceptance tensor at the end of each timed step is the bench's sync (the AIS loop has none).
+    const cases = [
+      {
+        label: 'linear-gaussian dz 2 dx 5, N 128 × S 16 chains',
+        model: linearGaussian({ latentDim: 2, dataDim: 5, sigma: 0.5, seed: 1 }),
+        n: 128,
+        steps: TIMED_STEPS,
+        macsPerRow: 2 * 5, // z·Wᵀ
+      },
+      {
+        label: 'random MLP decoder 10 → 256 → 256 → 784 (σ² 0.03), N 16 × S 16 chains',
+        model: randomMlpDecoder(10, [256, 256, 784], Math.sqrt(0.03), 1),
+        n: 16,
+        steps: 5,
+        macsPerRow: 10 * 256 + 256 * 256 + 256 * 784,
+      },
+    ];
+    for (const c of cases) {
+      const s = 16;
+      const data = c.model.sample(c.n, 2);
+      const xRep = repeatAisRows(data.x, s); // [N·S, dx]
+      const target = {
+        logBase: (z: tf.Tensor2D) => c.model.logPrior(z),
+        logRatio: (z: tf.Tensor2D) => c.model.logLikelihood(xRep, z),
+      };
+      const rng = new Rng(3);
+      const z0 = tf.tensor2d(rng.normalArray(c.n * s * c.model.latentDim), [
+        c.n * s,
+        c.model.latentDim,
+      ]);
+      let state = chainState(target, z0);
+      z0.dispose();
+      const step = tf.fill([c.n * s, 1], 0.05) as tf.Tensor2D;
+      const times = time(
+        () => {
+          const moved = hmcTransition(
+            target,
+            state,
+            0.5,
+            step,
+            10,
+            rng.normalArray(c.n * s * c.model.latentDim),
+            rng.uniformArray(c.n * s, 0, 1),
+          );
+          moved.accepted.dataSync();
+          moved.accepted.dispose();
+          disposeState(state);
+          state = moved.state;
+        },
+        c.steps,
+        1,
+      );
+      // FLOPs: L + 1 = 11 gradient evaluations (≈ 3 forward passes each: forward, two backward
+      // products) plus one forward pass at the proposal; 2 FLOPs per multiply-add.
+      const flops = c.n * s * 2 * c.macsPerRow * (3 * 11 + 1);
+      push(`ais transition: ${c.label}, L 10`, times, flops);
+      disposeState(state);
+      step.dispose();
+      xRep.dispose();
+      data.x.dispose();
+      data.z.dispose();
+      c.model.dispose();
     }
   }
 

@@ -1,6 +1,7 @@
 /** Every experiment (the paper's six, then the estimator benchmarks), by id. */
 import type { ExperimentDefinition } from '../src/run/experiment.ts';
 import { adversarial } from './adversarial.ts';
+import { aisMi } from './ais-mi.ts';
 import { bmiBenchmark } from './bmi-benchmark.ts';
 import { correlation } from './correlation.ts';
 import { criticImpact } from './critic-impact.ts';
@@ -23,5 +24,6 @@ export const EXPERIMENTS: Record<string, ExperimentDefinition> = Object.fromEntr
     correlation,
     bmiBenchmark,
     ganModes,
+    aisMi,
   ].map((e) => [e.id, e]),
 );

@@ -657,8 +657,8 @@ export function makeFixtureRecords(outDir: string): string[] {
     ...correlationRecords(),
     ...bmiBenchmarkRecords(),
   ];
-  // Replace the folders of the experiments generated here; `gan-modes` holds real smoke-run
-  // records (`mimax run gan-modes --preset smoke`, copied in), which this script keeps.
+  // Replace the folders of the experiments generated here; `gan-modes` and `ais-mi` hold real
+  // smoke-run records (`mimax run <id> --preset smoke`, copied in), which this script keeps.
   for (const experiment of new Set(records.map((r) => r.experiment))) {
     rmSync(join(outDir, RECORDS_DIR, experiment), { recursive: true, force: true });
   }

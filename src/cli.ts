@@ -60,12 +60,16 @@ async function list(): Promise<void> {
     { boundRegistry },
     { estimatorRegistry },
     { taskRegistry, bmiTaskTable },
+    { boundMethodRegistry },
+    { aisModelRegistry },
   ] = await Promise.all([
     import('./encoders/index.ts'),
     import('./critics/index.ts'),
     import('./bounds/index.ts'),
     import('./estimators/index.ts'),
     import('./tasks/index.ts'),
+    import('./ais/index.ts'),
+    import('./generative/models.ts'),
   ]);
   console.log('experiments (mimax run ID --preset paper|fast|smoke):');
   for (const e of Object.values(EXPERIMENTS)) {
@@ -78,6 +82,8 @@ async function list(): Promise<void> {
     ['bounds', boundRegistry],
     ['estimators (how a critic is trained, what it reports)', estimatorRegistry],
     ['tasks (known MI)', taskRegistry],
+    ['ais-mi bound methods (known likelihood; src/ais)', boundMethodRegistry],
+    ['ais-mi models (src/generative)', aisModelRegistry],
   ] as const) {
     console.log(`${title}:`);
     const width = Math.max(16, ...registry.names().map((name) => name.length));

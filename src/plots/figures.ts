@@ -15,6 +15,7 @@ import {
 } from '../results/frames.ts';
 import type { Manifest } from '../results/io.ts';
 import { UserError } from '../types.ts';
+import { aisGan, aisLinearGaussian, aisVae } from './ais-figures.ts';
 import { bmiHeatmap, bmiWithin } from './benchmark-figures.ts';
 import {
   correlationEstimates,
@@ -323,6 +324,11 @@ export const FIGURES: Readonly<Record<string, Readonly<Record<string, FigureDef>
   'gan-modes': {
     samples: ganSamples,
     metrics: ganMetrics,
+  },
+  'ais-mi': {
+    'linear-gaussian': aisLinearGaussian,
+    vae: aisVae,
+    gan: aisGan,
   },
 };
 

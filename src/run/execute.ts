@@ -28,6 +28,7 @@ import { runAdversarial } from '../train/adversarial.ts';
 import { runBoundOnly } from '../train/bound-only.ts';
 import { runSweep } from '../train/sweep.ts';
 import type { Encoder } from '../types.ts';
+import { executeAis } from './execute-ais.ts';
 import { executeBenchmark } from './execute-benchmark.ts';
 import { executeCorrelation, executeStaircase } from './execute-estimators.ts';
 import { executeGan } from './execute-gan.ts';
@@ -198,6 +199,7 @@ const EXECUTORS: Readonly<Record<LoopKind, (scope: RunScope) => Promise<LoopOutc
   correlation: executeCorrelation,
   benchmark: executeBenchmark,
   gan: executeGan,
+  ais: executeAis,
 };
 
 /** What a loop executor needs: its run, the record it fills, and how to commit and report. */

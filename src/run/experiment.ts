@@ -13,7 +13,8 @@ export type LoopKind =
   | 'staircase'
   | 'correlation'
   | 'benchmark'
-  | 'gan';
+  | 'gan'
+  | 'ais';
 
 /** The grid axes a loop kind uses (the others must stay empty / [null]). */
 export interface LoopAxes {
@@ -90,6 +91,18 @@ export const LOOP_AXES: Readonly<Record<LoopKind, LoopAxes>> = {
     estimators: true,
     tasks: true,
     mnist: false,
+  },
+  // `ais-mi`: the `estimators` map holds the bound methods (a registered method of `src/ais/`
+  // with its K or T, e.g. `'ais-prior-t100': { estimator: 'ais-prior', T: 100 }`) and the
+  // `tasks` map the models (`src/generative/models.ts`: linear-gaussian, vae, gan). MNIST is
+  // read by the models that train (the VAE and the GAN).
+  ais: {
+    encoders: false,
+    critics: false,
+    bounds: false,
+    estimators: true,
+    tasks: true,
+    mnist: true,
   },
 };
 

@@ -2,6 +2,7 @@
  * Checks an experiment's grid against the registries before any run starts: unknown encoder,
  * critic or bound names list the valid ones; unknown or mistyped options name the field.
  */
+import { resolveBoundOptions } from '../ais/index.ts';
 import { boundRegistry } from '../bounds/index.ts';
 import { criticRegistry } from '../critics/index.ts';
 import { modeDataset } from '../data/mode-datasets.ts';
@@ -10,9 +11,11 @@ import { createDataEstimator } from '../estimate/estimate.ts';
 import { heldOutRows } from '../estimate/sample.ts';
 import { resolveEstimatorOptions } from '../estimators/index.ts';
 import { type ProbeOptions, resolveProbeOptions } from '../eval/probe.ts';
+import { aisModelRegistry } from '../generative/models.ts';
 import { resolveOptions } from '../options.ts';
 import { createTask } from '../tasks/index.ts';
 import { type Options, UserError } from '../types.ts';
+import { aisLoopOptions } from './ais-options.ts';
 import { benchmarkSettings } from './execute-benchmark.ts';
 import { type ExperimentConfig, type ExperimentDefinition, LOOP_AXES } from './experiment.ts';
 import { GAN_LOOP_DEFAULTS, ganMethod } from './gan-options.ts';
@@ -36,7 +39,11 @@ export function validateGrid(definition: ExperimentDefinition, config: Experimen
   for (const [id, options] of Object.entries(config.estimators)) {
     const { name, options: rest } = variant(id, options, 'estimator');
     // The benchmark takes every estimator `mimax estimate` does (baselines, diffusion, neural).
-    if (definition.loop === 'gan') {
+    if (definition.loop === 'ais') {
+      // The bound method's own checks (T < 1, K < 1, L < 1, ...), prefixed with the variant id.
+      withContext(`estimators.${id}`, () => resolveBoundOptions(name, rest));
+      requirePrefix(id, name, 'estimators', 'bound method');
+    } else if (definition.loop === 'gan') {
       ganMethod(name, rest, `estimators.${id}`, (estimator, options) =>
         resolveEstimatorOptions(estimator, options),
       );
@@ -61,6 +68,12 @@ export function validateGrid(definition: ExperimentDefinition, config: Experimen
   }
   for (const [id, options] of Object.entries(config.tasks)) {
     const { name, options: rest } = variant(id, options, 'task');
+    if (definition.loop === 'ais') {
+      // The ais loop's "tasks" are its models (latent size, architecture, training).
+      aisModelRegistry.get(name).validate(rest, `tasks.${id}`);
+      requirePrefix(id, name, 'tasks', 'model');
+      continue;
+    }
     if (definition.loop === 'gan') {
       // The gan loop's "tasks" are its 2-d data sets; they take no options.
       modeDataset(name);
@@ -134,6 +147,7 @@ function validateLoopOptions(definition: ExperimentDefinition, config: Experimen
     );
   }
   if (definition.loop === 'gan') validateGanLoop(config, context);
+  if (definition.loop === 'ais') aisLoopOptions(config.loop, context);
   if (definition.loop === 'correlation' || definition.loop === 'benchmark') {
     const { samples, testFraction } = config.loop;
     if (typeof testFraction !== 'number' || !(testFraction > 0 && testFraction < 1)) {
@@ -181,6 +195,28 @@ function validateGanLoop(config: ExperimentConfig, context: string): void {
     throw new UserError(
       `${context}: steps (${config.steps}) must be a multiple of evalEvery (${config.evalEvery}) (one metric point per evaluation, evenly spaced)`,
     );
+  }
+}
+
+/**
+ * `ais-mi` ids start with the registered name they use (`ais-prior-t100` → `ais-prior`,
+ * `vae-z10` → `vae`): the frames and figures group runs by it (`src/results/ais.ts`).
+ */
+function requirePrefix(id: string, name: string, map: string, what: string): void {
+  if (id !== name && !id.startsWith(`${name}-`)) {
+    throw new UserError(
+      `${map}.${id}: the id must be '${name}' or start with '${name}-' (the ${what} it runs), so frames and figures can group it`,
+    );
+  }
+}
+
+/** Runs `check`, prefixing the message of a `UserError` it throws with `context`. */
+function withContext(context: string, check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof UserError) throw new UserError(`${context}: ${error.message}`);
+    throw error;
   }
 }
 

@@ -213,7 +213,7 @@ export interface GanArgs {
   generator: Generator;
   discriminator: Discriminator;
   mi: GanMiTerm | null;
-  /** Training set [n, 2] row-major; minibatches of `batchSize` from seeded epoch permutations. */
+  /** Training set [n, generator.outDim] row-major (2-d sets; MNIST for ais-mi); minibatches of `batchSize` from seeded epoch permutations. */
   data: Float32Array;
   /** Noise z: `normal` N(0, I) or `uniform` U(−1, 1). */
   noise: 'normal' | 'uniform';
@@ -345,7 +345,7 @@ export function ganStepper(
     mi?.mode === 'conditional' ? mi.classes : 0,
     args.seeds,
   );
-  const real = new RowStream(args.data, 2, args.seeds.order);
+  const real = new RowStream(args.data, generator.outDim, args.seeds.order); // 2-d sets; 784 for ais-mi's MNIST generator
   const gVars = generator.variables;
   const cVars = mi ? [...mi.critic.variables, ...mi.estimator.variables] : [];
   return {

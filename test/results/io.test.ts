@@ -51,7 +51,7 @@ test('records → frames → CSV → frames round-trips exactly for every fixtur
 test('writeFrames writes one folder per experiment that readResultSet and loadResultSet read back', () => {
   const out = temp();
   const written = writeFrames(FIXTURES, out, { command: 'mimax run test', date: '2026-01-01' });
-  assert.equal(written.length, 10 * 5 + 1); // 10 experiments × (4 CSVs + manifest) + gan-modes' points
+  assert.equal(written.length, 11 * 5 + 1); // 11 experiments × (4 CSVs + manifest) + gan-modes' points
   const inMemory = framesFromRecords(FIXTURES, { command: 'mimax run test', date: '2026-01-01' });
   for (const [experiment, set] of inMemory) {
     const back = readResultSet(join(out, experiment));

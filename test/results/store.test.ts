@@ -67,7 +67,7 @@ test('writeRecord refuses an invalid record', () => {
 test('readRecords reads the fixtures and reports corrupt files', () => {
   const fixtures = readRecords(FIXTURES);
   assert.equal(fixtures.corrupt.length, 0);
-  assert.equal(fixtures.records.length, 106); // 51 paper, 12 staircase, 24 correlation, 12 bmi-benchmark, 7 gan-modes
+  assert.equal(fixtures.records.length, 114); // 51 paper, 12 staircase, 24 correlation, 12 bmi-benchmark, 7 gan-modes, 8 ais-mi
   assert.ok(fixtures.records.some((r) => r.status === 'failed'));
 
   const dir = temp();

@@ -25,7 +25,7 @@ describe('experiment definitions', () => {
   it('all six experiments of the paper are defined, each citing its section, plus the estimator benchmarks', () => {
     assert.deepEqual(
       Object.keys(EXPERIMENTS).sort(),
-      [...PAPER, 'correlation', 'staircase', 'bmi-benchmark', 'gan-modes'].sort(),
+      [...PAPER, 'correlation', 'staircase', 'bmi-benchmark', 'gan-modes', 'ais-mi'].sort(),
     );
     for (const id of PAPER) assert.match(EXPERIMENTS[id].paper, /^Sec\. \d/);
     assert.match(EXPERIMENTS['staircase'].paper, /Poole 2019/);

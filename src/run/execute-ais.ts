@@ -1,0 +1,230 @@
+/**
+ * Executor of the `ais` loop (experiment `ais-mi`; Brekelmans et al., ICLR 2022): one run =
+ * one bound method (a variant in the `estimators` map: a registered bound method of
+ * `src/ais/` with its K or T) on one model (a variant in the `tasks` map: a model of
+ * `src/generative/models.ts`) with one seed.
+ *
+ * 1. the model: built from its options; a trained one (VAE, GAN) is trained once per model ×
+ *    seed and cached under `<results>/models/` (`trainOnce`: the first run of the pair trains
+ *    under a lock, the others of the pair wait and load the same weights);
+ * 2. N pairs (x_i, z_i) ~ p(z) p(x | z) (seed `data`: the same pairs for every method of the
+ *    model × seed);
+ * 3. methods with a learned proposal q(z | x) get one trained here (seed `proposal`, options
+ *    the method's `proposal`), so every q-method of a model × seed uses the same q;
+ * 4. the method's bounds (seed `method`).
+ *
+ * The record: one evaluation at step = the method's K or T with `testBound` = the MI lower
+ * bound and `trueMI` where known; traces (one point at the same step, so frames carry them)
+ * `miLower`, `miUpper`, `ciLower`, `ciUpper` (95 % half-widths over `groups` groups of points),
+ * `seconds` (the method's own), `acceptance`, `stepSize` and `acceptanceCollapsed` (1 when the
+ * mean acceptance is under `loop.collapseAcceptance`; HMC methods), `trueMI`; and
+ * `constants`: the same numbers, every diagnostic of the method, the model's training summary
+ * (epochs, loss, validation ELBO, σ², seconds, as `model:<name>`). The training curves of the model go to the
+ * traces `model:<series>` (step = epoch or iteration).
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  boundMethodRegistry,
+  type Proposal,
+  resolveBoundOptions,
+  runBoundMethod,
+  trainProposal,
+} from '../ais/index.ts';
+import type { LatentModel } from '../ais/model.ts';
+import { aisModelRegistry, type ModelContext, modelFolder } from '../generative/models.ts';
+import { readWeights, trainOnce, writeWeights } from '../generative/weights-file.ts';
+import { deriveSeed } from '../random.ts';
+import type { Trace } from '../results/schema.ts';
+import type { Json, Options } from '../types.ts';
+import { aisLoopOptions, methodSizeField } from './ais-options.ts';
+import type { LoopOutcome, RunScope } from './execute.ts';
+
+/** A one-point trace at `step`. */
+const point = (step: number, value: number | null): Trace => ({
+  start: step,
+  every: 1,
+  values: [value],
+  downsample: { every: 1, reduce: 'sample' },
+});
+
+const optionsHash = (options: Json) =>
+  createHash('sha256').update(JSON.stringify(options)).digest('hex').slice(0, 12);
+
+/**
+ * The learned proposal q(z | x) of a model × seed, trained once and cached in `folder` (beside
+ * the model's weights): every q-method of the pair (IWAE-q, AIS-q, GIWAE at every K and T)
+ * uses the same q, and it trains once instead of once per method. Restoring builds an
+ * untrained proposal of the same options (`steps: 0`) and assigns the saved variables in order.
+ * `seconds` of the returned proposal is the original training's. The caller disposes it.
+ */
+export async function cachedProposal(
+  model: LatentModel,
+  options: Options,
+  seed: number,
+  folder: string,
+): Promise<Proposal> {
+  await trainOnce(folder, async () => {
+    const trained = trainProposal(model, options, seed);
+    try {
+      writeWeights(
+        folder,
+        trained.variables.map((v, k) => ({
+          name: `variable${k}`,
+          shape: v.shape,
+          values: Float32Array.from(v.dataSync() as Float32Array),
+        })),
+        { options, seed, seconds: trained.seconds },
+      );
+    } finally {
+      trained.dispose();
+    }
+  });
+  const { tensors, meta } = readWeights(folder);
+  const fresh = trainProposal(model, { ...options, steps: 0, elboSteps: 0 }, seed);
+  fresh.variables.forEach((v, k) => {
+    const saved = tensors.get(`variable${k}`);
+    if (!saved || saved.shape.join(',') !== v.shape.join(',')) {
+      fresh.dispose();
+      throw new Error(`${folder}: the cached proposal does not match its options`);
+    }
+    tf.tidy(() => v.assign(tf.tensor(saved.values, saved.shape)));
+  });
+  const seconds = (meta as { seconds: number }).seconds;
+  return {
+    kind: fresh.kind,
+    latentDim: fresh.latentDim,
+    variables: fresh.variables,
+    seconds,
+    gaussian: (x) => fresh.gaussian(x),
+    dispose: () => fresh.dispose(),
+  };
+}
+
+/** Methods that give an MI lower bound only (their `miUpper` is not finite). */
+const LOWER_ONLY = new Set(['giwae']);
+
+const finite = (v: number | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
+  const { spec, record, commit, report, ctx } = scope;
+  const c = spec.config;
+  const loop = aisLoopOptions(c.loopOptions, `experiment '${spec.experiment}' loop`);
+  const modelName = c.task!.name;
+  const method = c.estimator!.name;
+  const methodOptions = resolveBoundOptions(method, c.estimator!.options);
+  const size = methodOptions[methodSizeField(method)] as number;
+  const started = performance.now();
+  const buildContext: ModelContext = {
+    seed: spec.seed,
+    resultsDir: ctx.resultsDir,
+    variant: spec.cell.task!,
+    data: {
+      dataset: c.dataset,
+      dataDir: c.dataDir,
+      trainLimit: c.trainLimit,
+      testLimit: c.testLimit,
+    },
+    shouldStop: ctx.shouldStop,
+  };
+  const built = await aisModelRegistry.get(modelName).build(c.task!.options, buildContext);
+  const model = built.model as LatentModel;
+  if (ctx.shouldStop?.()) {
+    model.dispose();
+    return { status: 'stopped' };
+  }
+  report(1);
+  const data = model.sample(loop.samples, deriveSeed(spec.seed, 'data'));
+  const proposal = boundMethodRegistry.get(method).usesProposal
+    ? await cachedProposal(
+        model,
+        (methodOptions['proposal'] as Options | undefined) ?? {},
+        deriveSeed(spec.seed, 'proposal'),
+        join(
+          built.weights ??
+            modelFolder(modelName, c.task!.options, { ...buildContext, variant: spec.cell.task! }),
+          `proposal-${optionsHash(methodOptions['proposal'] ?? {})}`,
+        ),
+      )
+    : undefined;
+  try {
+    const bounds = await runBoundMethod(
+      method,
+      model,
+      data,
+      c.estimator!.options,
+      deriveSeed(spec.seed, 'method'),
+      proposal,
+    );
+    const truth = finite(model.trueMI);
+    const acceptance = finite(bounds.diagnostics['acceptance']);
+    const stepSize = finite(bounds.diagnostics['stepSize']);
+    const collapsed = acceptance !== null && acceptance < loop.collapseAcceptance;
+    const series: Record<string, number | null> = {
+      miLower: finite(bounds.miLower),
+      miUpper: finite(bounds.miUpper),
+      ciLower: finite(bounds.ciLower),
+      ciUpper: finite(bounds.ciUpper),
+      seconds: finite(bounds.seconds),
+      ...(acceptance === null ? {} : { acceptance }),
+      ...(stepSize === null ? {} : { stepSize }),
+      ...(acceptance === null ? {} : { acceptanceCollapsed: collapsed ? 1 : 0 }),
+      ...(truth === null ? {} : { trueMI: truth }),
+    };
+    record.traces = {
+      ...Object.fromEntries(Object.entries(series).map(([k, v]) => [k, point(size, v)])),
+      ...Object.fromEntries(
+        Object.entries(built.curves)
+          .filter(([, points]) => points.length > 0)
+          .map(([name, points]): [string, Trace] => {
+            const every = points.length > 1 ? points[1][0] - points[0][0] : 1;
+            return [
+              `model:${name}`,
+              {
+                start: points[0][0],
+                every,
+                values: points.map((p) => finite(p[1])),
+                downsample: { every, reduce: 'sample' },
+              },
+            ];
+          }),
+      ),
+    };
+    record.constants = {
+      ...Object.fromEntries(
+        Object.entries(bounds.diagnostics).filter(([, v]) => Number.isFinite(v)),
+      ),
+      ...Object.fromEntries(
+        Object.entries(series).filter((e): e is [string, number] => e[1] !== null),
+      ),
+      groups: bounds.groups,
+      samples: loop.samples,
+      ...(proposal ? { proposalSeconds: proposal.seconds } : {}),
+      ...Object.fromEntries(Object.entries(built.constants).map(([k, v]) => [`model:${k}`, v])),
+    };
+    commit({
+      step: size,
+      trainBound: null,
+      testBound: finite(bounds.miLower),
+      accuracy: null,
+      seconds: (performance.now() - started) / 1000,
+      ...(truth === null ? {} : { trueMI: truth }),
+    });
+    // GIWAE bounds log p(x) from above only (src/ais/index.ts): no MI upper bound.
+    const required = LOWER_ONLY.has(method) ? [bounds.miLower] : [bounds.miLower, bounds.miUpper];
+    if (required.some((v) => !Number.isFinite(v))) {
+      return {
+        status: 'failed',
+        error: {
+          message: `the bounds are not finite (lower ${bounds.miLower}, upper ${bounds.miUpper})`,
+        },
+      };
+    }
+    return { status: 'ok' };
+  } finally {
+    proposal?.dispose();
+    tf.dispose([data.x, data.z]);
+    model.dispose();
+  }
+}
