@@ -10,6 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXPERIMENTS } from '../experiments/index.ts';
 import { DATASETS, resolveDatasetDir } from './data/datasets.ts';
 import type { EstimateFlags } from './estimate/command.ts';
+import type { KeepCheckpoints } from './results/checkpoints.ts';
 import { LOOP_AXES, PRESETS } from './run/experiment.ts';
 import { type Options, UserError } from './types.ts';
 import { MIMAX_VERSION, versions } from './version.ts';
@@ -116,6 +117,7 @@ interface RunFlags {
   shard?: string;
   force?: boolean;
   retryFailed?: boolean;
+  keepCheckpoints: string;
   set: string[];
   plots: boolean;
 }
@@ -126,6 +128,13 @@ async function run(experiment: string, flags: RunFlags): Promise<number> {
     await import('./run/grid.ts');
   const { validateGrid } = await import('./run/validate.ts');
   const preset = parsePreset(flags.preset);
+  const { KEEP_CHECKPOINTS } = await import('./results/checkpoints.ts');
+  const keepCheckpoints = flags.keepCheckpoints as KeepCheckpoints;
+  if (!KEEP_CHECKPOINTS.includes(keepCheckpoints)) {
+    throw new UserError(
+      `--keep-checkpoints must be one of ${KEEP_CHECKPOINTS.join(', ')}, got '${flags.keepCheckpoints}'`,
+    );
+  }
   const { definition, modules } = await loadExperiment(experiment, EXPERIMENTS);
   const overrides: Options[] = [];
   const fromFlags: Options = {};
@@ -172,6 +181,7 @@ async function run(experiment: string, flags: RunFlags): Promise<number> {
       backend: backend.name,
       force: flags.force,
       retryFailed: flags.retryFailed,
+      keepCheckpoints,
       signal: controller.signal,
     });
   } finally {
@@ -244,6 +254,11 @@ export function buildProgram(): Command {
     .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the runs (job arrays)')
     .option('--force', 'rerun finished runs and overwrite records of another config')
     .option('--retry-failed', 'rerun runs recorded as failed')
+    .option(
+      '--keep-checkpoints <which>',
+      'checkpoints kept per run (results/checkpoints/): last | all | none; an interrupted run resumes from its last one',
+      'last',
+    )
     .option(
       '--set <key=value>',
       'override any config field, e.g. --set encoders.mlp.layers=[64,10] (repeatable)',

@@ -8,6 +8,7 @@
  * `init:classifier` (initializations; RealNVP derives its permutations from its init seed),
  * `data` (batch order), `noise` (training noise), `probe-noise` (fresh noise of probe inputs).
  */
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { getBound } from '../bounds/index.ts';
 import type { Objective } from '../bounds/objective.ts';
@@ -21,10 +22,18 @@ import { heldOutBound } from '../eval/held-out.ts';
 import { jacobianConditioning } from '../eval/jacobian.ts';
 import { linearProbe, type ProbeOptions } from '../eval/probe.ts';
 import { deriveSeed, Rng } from '../random.ts';
+import {
+  CHECKPOINT_SCHEMA_VERSION,
+  deleteCheckpoints,
+  findResumePoint,
+  type KeepCheckpoints,
+  writeCheckpoint,
+} from '../results/checkpoints.ts';
 import { type Evaluation, RECORD_SCHEMA_VERSION, type RunRecord } from '../results/schema.ts';
-import { writeRecord } from '../results/store.ts';
+import { recordPath, writeRecord } from '../results/store.ts';
 import { runAdversarial } from '../train/adversarial.ts';
 import { runBoundOnly } from '../train/bound-only.ts';
+import type { LoopCheckpoint, SavedState } from '../train/checkpoint.ts';
 import { runSweep } from '../train/sweep.ts';
 import type { Encoder } from '../types.ts';
 import { executeBenchmark } from './execute-benchmark.ts';
@@ -50,6 +59,15 @@ export interface ExecuteContext {
   versions: Record<string, string>;
   onProgress?(progress: Progress): void;
   shouldStop?(): boolean;
+  /** Which checkpoints each run keeps (`--keep-checkpoints`). Default `last`. */
+  keepCheckpoints?: KeepCheckpoints;
+  /**
+   * Continue an unfinished run from its checkpoint. Default true; false (`--force`) starts
+   * every run at step 0 and deletes its old checkpoints.
+   */
+  resume?: boolean;
+  /** A line for the user: why a run resumes, or why it restarts from step 0. */
+  onNote?(line: string): void;
 }
 
 interface LoadedData {
@@ -132,10 +150,104 @@ function probe(encoder: Encoder, data: LoadedData, spec: RunSpec, step: number) 
   return { accuracy: result.accuracy, testInputs: inputs.test };
 }
 
+/** The record of one run on disk, or null if absent or unreadable. */
+function readOneRecord(dir: string, id: string): RunRecord | null {
+  try {
+    return JSON.parse(readFileSync(recordPath(dir, id), 'utf8')) as RunRecord;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where a run starts: from its newest checkpoint of this config when its record is unfinished
+ * and holds that checkpoint's evaluation (the record then keeps its evaluations up to that
+ * step), else from step 0 with a fresh record; every fallback is explained through `onNote`.
+ */
+function startingPoint(
+  spec: RunSpec,
+  ctx: ExecuteContext,
+): { record: RunRecord; resume: SavedState | null } {
+  const fresh = { record: newRecord(spec, ctx), resume: null };
+  const note = (line: string) => ctx.onNote?.(`${spec.id}: ${line}`);
+  if (ctx.resume === false) {
+    deleteCheckpoints(ctx.resultsDir, spec.id);
+    return fresh;
+  }
+  const previous = readOneRecord(ctx.resultsDir, spec.id);
+  const { checkpoint, notes } = findResumePoint(ctx.resultsDir, spec.id, spec.configHash);
+  for (const line of notes) note(line);
+  const restart = (why: string) => {
+    note(`starting at step 0: ${why}`);
+    deleteCheckpoints(ctx.resultsDir, spec.id);
+    return fresh;
+  };
+  if (!previous || previous.status === 'ok') {
+    return checkpoint ? restart('its checkpoint has no unfinished record to continue') : fresh;
+  }
+  if (!checkpoint) {
+    return previous.evaluations.length ? restart('no usable checkpoint') : fresh;
+  }
+  const step = checkpoint.info.step;
+  if (previous.configHash !== spec.configHash) return restart('its record is of another config');
+  if (!previous.evaluations.some((e) => e.step === step)) {
+    return restart(`its record lacks the evaluation of the checkpoint's step ${step}`);
+  }
+  note(`resuming from the checkpoint of step ${step} (${checkpoint.dir})`);
+  const { error: _, ...kept } = previous;
+  const record: RunRecord = {
+    ...kept,
+    status: 'running',
+    backend: ctx.backend,
+    versions: ctx.versions,
+    // Evaluations after the checkpoint (a kill between the record and the checkpoint) are redone.
+    evaluations: previous.evaluations.filter((e) => e.step <= step),
+  };
+  return {
+    record,
+    resume: {
+      step,
+      tensors: checkpoint.tensors,
+      models: checkpoint.info.models,
+      loop: checkpoint.info.loop as Record<string, unknown>,
+    },
+  };
+}
+
+/** The checkpoint hook of a run: its resume point and how it saves (per `keepCheckpoints`). */
+function loopCheckpoint(
+  spec: RunSpec,
+  ctx: ExecuteContext,
+  resume: SavedState | null,
+): LoopCheckpoint {
+  const keep = ctx.keepCheckpoints ?? 'last';
+  return {
+    resume,
+    save: (state) => {
+      writeCheckpoint(
+        ctx.resultsDir,
+        {
+          schemaVersion: CHECKPOINT_SCHEMA_VERSION,
+          runId: spec.id,
+          step: state.step,
+          configHash: spec.configHash,
+          backend: ctx.backend,
+          versions: ctx.versions,
+          createdAt: new Date().toISOString(),
+          models: state.models,
+          loop: state.loop,
+        },
+        state.tensors,
+        keep,
+      );
+    },
+  };
+}
+
 /** Runs one spec to completion (or failure, or stop) and returns its final record. */
 export async function executeRun(spec: RunSpec, ctx: ExecuteContext): Promise<RunRecord> {
-  const record = newRecord(spec, ctx);
-  const started = performance.now();
+  const { record, resume } = startingPoint(spec, ctx);
+  const started = performance.now() - record.seconds * 1000;
   const save = () => {
     record.updatedAt = new Date().toISOString();
     record.seconds = (performance.now() - started) / 1000;
@@ -161,7 +273,9 @@ export async function executeRun(spec: RunSpec, ctx: ExecuteContext): Promise<Ru
     save();
   };
   save();
-  const scope: RunScope = { spec, record, commit, report, ctx };
+  const checkpoint = loopCheckpoint(spec, ctx, resume);
+  if (resume) report(resume.step);
+  const scope: RunScope = { spec, record, commit, report, ctx, checkpoint };
   try {
     const outcome = await EXECUTORS[spec.config.loop](scope);
     if (outcome.status === 'ok') record.status = 'ok';
@@ -204,6 +318,11 @@ export interface RunScope {
   commit: Commit;
   report: Report;
   ctx: ExecuteContext;
+  /**
+   * Saves the loop's state after each evaluation's commit (the record and the checkpoint then
+   * always agree) and gives the state to resume from. Every loop kind passes it to its loop.
+   */
+  checkpoint: LoopCheckpoint;
 }
 
 /** A fresh encoder of the run's cell for view 1 (x1's shape), seeded for `purpose`. */
@@ -217,7 +336,7 @@ function makeEncoder(spec: RunSpec, data: LoadedData, purpose: string): Encoder 
   });
 }
 
-async function executeSweep({ spec, record, commit, report, ctx }: RunScope) {
+async function executeSweep({ spec, record, commit, report, ctx, checkpoint }: RunScope) {
   const c = spec.config;
   const data = loadData(spec);
   const criticSpec = c.critic!;
@@ -291,6 +410,7 @@ async function executeSweep({ spec, record, commit, report, ctx }: RunScope) {
       },
       onStep: (step) => report(step + 1),
       shouldStop: ctx.shouldStop,
+      checkpoint,
     });
     record.traces = { trainBound: { start: 0, every: 1, values: outcome.trainBound } };
     return outcome;
@@ -302,7 +422,7 @@ async function executeSweep({ spec, record, commit, report, ctx }: RunScope) {
   }
 }
 
-async function executeAdversarial({ spec, record, commit, report, ctx }: RunScope) {
+async function executeAdversarial({ spec, record, commit, report, ctx, checkpoint }: RunScope) {
   const c = spec.config;
   const options = c.loopOptions as {
     warmupSteps: number;
@@ -340,6 +460,7 @@ async function executeAdversarial({ spec, record, commit, report, ctx }: RunScop
       },
       onStep: (iteration) => report(iteration + 1),
       shouldStop: ctx.shouldStop,
+      checkpoint,
     });
     record.traces = {
       classifierLoss: { start: 0, every: 1, values: outcome.classifierLoss },
@@ -352,7 +473,7 @@ async function executeAdversarial({ spec, record, commit, report, ctx }: RunScop
   }
 }
 
-async function executeBoundOnly({ spec, record, commit, report, ctx }: RunScope) {
+async function executeBoundOnly({ spec, record, commit, report, ctx, checkpoint }: RunScope) {
   const c = spec.config;
   const options = c.loopOptions as { covZ: Cov2; covEps: Cov2 };
   const critic = createCritic(c.critic!.name, {
@@ -388,6 +509,7 @@ async function executeBoundOnly({ spec, record, commit, report, ctx }: RunScope)
       },
       onStep: (step) => report(step + 1),
       shouldStop: ctx.shouldStop,
+      checkpoint,
     });
     record.traces = { estimate: { start: 0, every: 1, values: outcome.estimate } };
     return outcome;
