@@ -54,6 +54,20 @@ export interface CheckpointInfo {
   models: Record<string, string[]>;
   /** The loop's own state (JSON): stream position, RNG states, traces, counters. */
   loop: unknown;
+  /**
+   * How to rebuild each saved encoder (`encoders.load`, `mimax probe`): its registry id,
+   * resolved options, input shape and init seed (RealNVP derives its permutations from it).
+   */
+  encoders?: Record<string, SavedEncoderSpec>;
+}
+
+/** What rebuilds an encoder of a checkpoint before its variables are assigned. */
+export interface SavedEncoderSpec {
+  name: string;
+  options: Record<string, unknown>;
+  inputDim: number;
+  inputShape: number[];
+  seed: number;
 }
 
 export interface Checkpoint {
@@ -75,7 +89,11 @@ export function stepCheckpointDir(resultsDir: string, runId: string, step: numbe
 
 /** The steps that have a (complete-looking) checkpoint folder, ascending. Temp folders are skipped. */
 export function checkpointSteps(resultsDir: string, runId: string): number[] {
-  const dir = runCheckpointDir(resultsDir, runId);
+  return stepsInDir(runCheckpointDir(resultsDir, runId));
+}
+
+/** The `step-<S>` folders in a run's checkpoint folder, ascending. */
+export function stepsInDir(dir: string): number[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .map((name) => /^step-(\d+)$/.exec(name))

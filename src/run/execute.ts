@@ -27,6 +27,7 @@ import {
   deleteCheckpoints,
   findResumePoint,
   type KeepCheckpoints,
+  type SavedEncoderSpec,
   writeCheckpoint,
 } from '../results/checkpoints.ts';
 import { type Evaluation, RECORD_SCHEMA_VERSION, type RunRecord } from '../results/schema.ts';
@@ -219,10 +220,12 @@ function loopCheckpoint(
   spec: RunSpec,
   ctx: ExecuteContext,
   resume: SavedState | null,
-): LoopCheckpoint {
+): RunCheckpoint {
   const keep = ctx.keepCheckpoints ?? 'last';
+  const encoders: Record<string, SavedEncoderSpec> = {};
   return {
     resume,
+    encoders,
     save: (state) => {
       writeCheckpoint(
         ctx.resultsDir,
@@ -236,6 +239,7 @@ function loopCheckpoint(
           createdAt: new Date().toISOString(),
           models: state.models,
           loop: state.loop,
+          ...(Object.keys(encoders).length ? { encoders } : {}),
         },
         state.tensors,
         keep,
@@ -322,26 +326,50 @@ export interface RunScope {
    * Saves the loop's state after each evaluation's commit (the record and the checkpoint then
    * always agree) and gives the state to resume from. Every loop kind passes it to its loop.
    */
-  checkpoint: LoopCheckpoint;
+  checkpoint: RunCheckpoint;
 }
 
-/** A fresh encoder of the run's cell for view 1 (x1's shape), seeded for `purpose`. */
-function makeEncoder(spec: RunSpec, data: LoadedData, purpose: string): Encoder {
+/** A run's checkpoint hook; executors name the encoders they save so they can be reloaded. */
+export interface RunCheckpoint extends LoopCheckpoint {
+  /** Saved encoders by owner (`g1`, `encoder`): how `encoders.load` rebuilds them. */
+  encoders: Record<string, SavedEncoderSpec>;
+}
+
+/**
+ * A fresh encoder of the run's cell for view 1 (x1's shape), seeded for `purpose`; with
+ * `checkpoint` and `owner`, it is described in the run's checkpoints for reloading.
+ */
+function makeEncoder(
+  spec: RunSpec,
+  data: LoadedData,
+  purpose: string,
+  saved?: { checkpoint: RunCheckpoint; owner: string },
+): Encoder {
   const encoder = spec.config.encoder!;
-  return createEncoder(encoder.name, {
+  const args = {
     inputDim: data.train.dim1,
     inputShape: data.train.halfShape,
     seed: deriveSeed(spec.seed, purpose),
     options: encoder.options,
-  });
+  };
+  if (saved) {
+    saved.checkpoint.encoders[saved.owner] = {
+      name: encoder.name,
+      options: encoder.options as Record<string, unknown>,
+      inputDim: args.inputDim,
+      inputShape: [...args.inputShape],
+      seed: args.seed,
+    };
+  }
+  return createEncoder(encoder.name, args);
 }
 
 async function executeSweep({ spec, record, commit, report, ctx, checkpoint }: RunScope) {
   const c = spec.config;
   const data = loadData(spec);
   const criticSpec = c.critic!;
-  const g1 = makeEncoder(spec, data, 'init:g1');
-  const g2 = makeEncoder(spec, data, 'init:g2');
+  const g1 = makeEncoder(spec, data, 'init:g1', { checkpoint, owner: 'g1' });
+  const g2 = makeEncoder(spec, data, 'init:g2', { checkpoint, owner: 'g2' });
   const critic = createCritic(criticSpec.name, {
     dim1: g1.outputDim,
     dim2: g2.outputDim,
@@ -431,7 +459,7 @@ async function executeAdversarial({ spec, record, commit, report, ctx, checkpoin
     encoderLearningRate: number;
   };
   const data = loadData(spec);
-  const encoder = makeEncoder(spec, data, 'init:g1');
+  const encoder = makeEncoder(spec, data, 'init:g1', { checkpoint, owner: 'encoder' });
   const stream = new BatchStream(data.train, c.batchSize, deriveSeed(spec.seed, 'data'));
   const started = performance.now();
   try {
