@@ -357,6 +357,45 @@ export function buildProgram(): Command {
       );
     });
   program
+    .command('probe')
+    .description(
+      "rerun the linear probe on a run's saved encoder (a checkpoint) and print its accuracy",
+    )
+    .argument('<results-dir>', 'the results directory of mimax run (--out)')
+    .requiredOption('--run <id>', 'run id, e.g. critic-impact/mlp.bilinear.infonce/seed-0')
+    .option('--step <n>', 'checkpoint step (default: the newest)', integer('--step', 0))
+    .option(
+      '--set <probe.key=value>',
+      "probe option over the run's, e.g. --set probe.C=1 (repeatable)",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .addOption(backendOption())
+    .action(
+      async (
+        dir: string,
+        flags: { run: string; step?: number; set: string[]; backend?: string },
+      ) => {
+        const backend = await initBackend(flags.backend);
+        const { probeCommand } = await import('./run/probe-command.ts');
+        const result = probeCommand({
+          resultsDir: resolve(dir),
+          runId: flags.run,
+          step: flags.step,
+          set: flags.set,
+          backend: backend.name,
+          versions: versions(),
+        });
+        console.log(
+          `${result.runId} step ${result.step}: probe accuracy ${result.accuracy.toFixed(4)}` +
+            (result.recordedAccuracy === null
+              ? ''
+              : ` (the run's evaluation: ${result.recordedAccuracy.toFixed(4)})`),
+        );
+        console.log(`written: ${result.path}`);
+      },
+    );
+  program
     .command('plot')
     .description(
       "render an experiment's figures from precomputed results or a results directory (no training, no TF.js)",

@@ -248,6 +248,22 @@ function loopCheckpoint(
   };
 }
 
+/**
+ * The linear probe of a saved encoder on the data of the run whose config and seed are given,
+ * with the probe inputs of evaluation `step` (`mimax probe`); `probe` replaces the config's
+ * probe options. Returns the test accuracy.
+ */
+export function probeSavedEncoder(
+  encoder: Encoder,
+  config: RunSpec['config'],
+  seed: number,
+  step: number,
+  probeOptions: object,
+): number {
+  const spec = { config: { ...config, probe: probeOptions }, seed } as RunSpec;
+  return probe(encoder, loadData(spec), spec, step).accuracy;
+}
+
 /** Runs one spec to completion (or failure, or stop) and returns its final record. */
 export async function executeRun(spec: RunSpec, ctx: ExecuteContext): Promise<RunRecord> {
   const { record, resume } = startingPoint(spec, ctx);
