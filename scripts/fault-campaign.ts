@@ -15,9 +15,9 @@
  * "Evaluations redone per kill": for every run interrupted by a kill, the evaluations its
  * record held at the kill that do not survive unchanged (same step, same `seconds` since the
  * run started) into the next version of that record; they had to be computed again. Work since
- * the last evaluation (< 1 interval) is always lost and not counted. Today an interrupted run
- * restarts from step 0 (checkpoints are a separate issue), so this is every evaluation it had;
- * with checkpoints it should drop to 0.
+ * the last evaluation (< 1 interval) is always lost and not counted. With checkpoints (issue
+ * 19) an interrupted run resumes from its last one, so this is 0, or 1 when the kill fell
+ * between an evaluation's record and its checkpoint.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -178,7 +178,7 @@ const line =
   `${records.filter((r) => r.status === 'ok').length}/${records.length} runs ok, ` +
   `${problems.length === 0 ? 'every evaluation step present once and in order, no corrupt record, no temp file' : `${problems.length} problem(s)`}; ` +
   `evaluations redone per kill: mean ${mean.toFixed(1)}, max ${Math.max(0, ...redone)} ` +
-  `(${runsHit} interrupted runs; ${intervalsPerRun} evaluations per run; runs restart from step 0 until checkpoints exist)`;
+  `(${runsHit} interrupted runs; ${intervalsPerRun} evaluations per run; runs resume from their last checkpoint)`;
 for (const p of problems) console.error(`problem: ${p}`);
 console.log(line);
 console.error(`results: ${out}`);

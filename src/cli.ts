@@ -10,6 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXPERIMENTS } from '../experiments/index.ts';
 import { DATASETS, resolveDatasetDir } from './data/datasets.ts';
 import type { EstimateFlags } from './estimate/command.ts';
+import type { KeepCheckpoints } from './results/checkpoints.ts';
 import { LOOP_AXES, PRESETS } from './run/experiment.ts';
 import { type Options, UserError } from './types.ts';
 import { MIMAX_VERSION, versions } from './version.ts';
@@ -122,6 +123,7 @@ interface RunFlags {
   shard?: string;
   force?: boolean;
   retryFailed?: boolean;
+  keepCheckpoints: string;
   set: string[];
   plots: boolean;
 }
@@ -132,6 +134,13 @@ async function run(experiment: string, flags: RunFlags): Promise<number> {
     await import('./run/grid.ts');
   const { validateGrid } = await import('./run/validate.ts');
   const preset = parsePreset(flags.preset);
+  const { KEEP_CHECKPOINTS } = await import('./results/checkpoints.ts');
+  const keepCheckpoints = flags.keepCheckpoints as KeepCheckpoints;
+  if (!KEEP_CHECKPOINTS.includes(keepCheckpoints)) {
+    throw new UserError(
+      `--keep-checkpoints must be one of ${KEEP_CHECKPOINTS.join(', ')}, got '${flags.keepCheckpoints}'`,
+    );
+  }
   const { definition, modules } = await loadExperiment(experiment, EXPERIMENTS);
   const overrides: Options[] = [];
   const fromFlags: Options = {};
@@ -178,6 +187,7 @@ async function run(experiment: string, flags: RunFlags): Promise<number> {
       backend: backend.name,
       force: flags.force,
       retryFailed: flags.retryFailed,
+      keepCheckpoints,
       signal: controller.signal,
     });
   } finally {
@@ -250,6 +260,11 @@ export function buildProgram(): Command {
     .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the runs (job arrays)')
     .option('--force', 'rerun finished runs and overwrite records of another config')
     .option('--retry-failed', 'rerun runs recorded as failed')
+    .option(
+      '--keep-checkpoints <which>',
+      'checkpoints kept per run (results/checkpoints/): last | all | none; an interrupted run resumes from its last one',
+      'last',
+    )
     .option(
       '--set <key=value>',
       'override any config field, e.g. --set encoders.mlp.layers=[64,10] (repeatable)',
@@ -356,6 +371,45 @@ export function buildProgram(): Command {
         `  clean:            test accuracy ${result.clean.accuracy.toFixed(4)} in ${result.clean.seconds.toFixed(1)} s`,
       );
     });
+  program
+    .command('probe')
+    .description(
+      "rerun the linear probe on a run's saved encoder (a checkpoint) and print its accuracy",
+    )
+    .argument('<results-dir>', 'the results directory of mimax run (--out)')
+    .requiredOption('--run <id>', 'run id, e.g. critic-impact/mlp.bilinear.infonce/seed-0')
+    .option('--step <n>', 'checkpoint step (default: the newest)', integer('--step', 0))
+    .option(
+      '--set <probe.key=value>',
+      "probe option over the run's, e.g. --set probe.C=1 (repeatable)",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .addOption(backendOption())
+    .action(
+      async (
+        dir: string,
+        flags: { run: string; step?: number; set: string[]; backend?: string },
+      ) => {
+        const backend = await initBackend(flags.backend);
+        const { probeCommand } = await import('./run/probe-command.ts');
+        const result = probeCommand({
+          resultsDir: resolve(dir),
+          runId: flags.run,
+          step: flags.step,
+          set: flags.set,
+          backend: backend.name,
+          versions: versions(),
+        });
+        console.log(
+          `${result.runId} step ${result.step}: probe accuracy ${result.accuracy.toFixed(4)}` +
+            (result.recordedAccuracy === null
+              ? ''
+              : ` (the run's evaluation: ${result.recordedAccuracy.toFixed(4)})`),
+        );
+        console.log(`written: ${result.path}`);
+      },
+    );
   program
     .command('plot')
     .description(

@@ -20,6 +20,12 @@ export function deriveSeed(seed: number, purpose: string): number {
   return fnv1a(`${seed >>> 0}:${purpose}`);
 }
 
+/** The state of an {@link Rng}: its four sfc32 words and the spare Box-Muller draw. */
+export interface RngState {
+  words: [number, number, number, number];
+  spareNormal: number | null;
+}
+
 /**
  * sfc32 generator (Chris Doty-Humphrey's small fast counter; passes PractRand to 2^40+),
  * seeded through splitmix32 so that nearby seeds give unrelated streams.
@@ -45,6 +51,17 @@ export class Rng {
     this.c = splitmix();
     this.d = splitmix();
     for (let i = 0; i < 12; i++) this.nextUint32(); // warm-up: decorrelate from the seed
+  }
+
+  /** The generator's whole state (JSON-safe), to continue its stream exactly after a restart. */
+  getState(): RngState {
+    return { words: [this.a, this.b, this.c, this.d], spareNormal: this.spareNormal };
+  }
+
+  /** Continues the stream saved by {@link getState}. */
+  setState(state: RngState): void {
+    [this.a, this.b, this.c, this.d] = state.words;
+    this.spareNormal = state.spareNormal;
   }
 
   /** Uniform integer in [0, 2^32). */

@@ -46,6 +46,23 @@ export class BatchStream {
     this.labels = tf.tensor1d(Int32Array.from(data.labels), 'int32');
   }
 
+  /** The stream's position (JSON-safe): the epoch and the next row of its order. */
+  getState(): { epoch: number; position: number } {
+    return { epoch: this.epoch, position: this.position };
+  }
+
+  /** Continues from a position saved by {@link getState} (the epoch's order is re-derived). */
+  setState(state: { epoch: number; position: number }): void {
+    this.epoch = state.epoch;
+    this.position = state.position;
+    this.order =
+      state.epoch < 0
+        ? new Int32Array(0)
+        : new Rng(deriveSeed(this.seed, `epoch:${state.epoch}`))
+            .permutation(this.x1.shape[0])
+            .subarray(0, this.batchesPerEpoch * this.batchSize);
+  }
+
   /** Indices of the next batch (advances the stream). */
   nextIndices(): Int32Array {
     if (this.epoch < 0 || this.position + this.batchSize > this.order.length) {

@@ -23,6 +23,13 @@ import { realnvpEntry } from './realnvp.ts';
 
 export { ConvNetEncoder, type ConvNetOptions } from './convnet.ts';
 export type { EncoderArgs, EncoderEntry } from './entry.ts';
+export {
+  assignEncoder,
+  encoderFromCheckpoint,
+  loadEncoder as load,
+  loadEncoder,
+  readCheckpointDir,
+} from './load.ts';
 export { MlpEncoder, type MlpOptions } from './mlp.ts';
 export { RealNvpEncoder, type RealNvpOptions } from './realnvp.ts';
 

@@ -46,6 +46,15 @@ export interface Estimator {
   estimate(batch: EstimatorBatch): tf.Scalar;
   /** A value the reported estimate cannot exceed at batch size K (InfoNCE: log K), or null. */
   ceiling(k: number): number | null;
+  /**
+   * State that is not a trained variable but must survive a checkpoint (MINE's moving average):
+   * its variables and its flags (JSON). Absent: the estimator has none.
+   */
+  readonly checkpointState?: {
+    variables: tf.Variable[];
+    flags(): Record<string, unknown>;
+    restore(flags: Record<string, unknown>): void;
+  };
   /** Frees variables and state. */
   dispose(): void;
 }

@@ -63,6 +63,17 @@ export class MineEstimator implements Estimator {
     });
   }
 
+  /** The moving average and whether it was started (see {@link Estimator.checkpointState}). */
+  get checkpointState() {
+    return {
+      variables: [this.logAverage as tf.Variable],
+      flags: () => ({ initialized: this.initialized }),
+      restore: (flags: Record<string, unknown>) => {
+        this.initialized = flags['initialized'] === true;
+      },
+    };
+  }
+
   private stage(value: tf.Scalar): void {
     this.staged?.dispose();
     this.staged = value;

@@ -103,7 +103,7 @@ const toTensors = (pairs: Pairs, task: Task): [tf.Tensor2D, tf.Tensor2D] => [
  * fresh batch from the task at the current level every step.
  */
 export async function executeStaircase(scope: RunScope): Promise<LoopOutcome> {
-  const { spec, record, commit, report, ctx } = scope;
+  const { spec, record, commit, report, ctx, checkpoint } = scope;
   const c = spec.config;
   const { levels } = c.loopOptions as unknown as StaircaseOptions;
   const stepsPerLevel = c.steps / levels.length;
@@ -165,6 +165,7 @@ export async function executeStaircase(scope: RunScope): Promise<LoopOutcome> {
       },
       onStep: (step) => report(step + 1),
       shouldStop: ctx.shouldStop,
+      checkpoint,
     });
   } finally {
     critic.dispose();
@@ -179,7 +180,7 @@ export async function executeStaircase(scope: RunScope): Promise<LoopOutcome> {
  * averaged over its batches of the training batch size.
  */
 export async function executeCorrelation(scope: RunScope): Promise<LoopOutcome> {
-  const { spec, commit, report, ctx } = scope;
+  const { spec, commit, report, ctx, checkpoint } = scope;
   const c = spec.config;
   const { samples, testFraction } = c.loopOptions as unknown as CorrelationOptions;
   const task = createTask(c.task!.name, c.task!.options);
@@ -232,6 +233,7 @@ export async function executeCorrelation(scope: RunScope): Promise<LoopOutcome> 
       },
       onStep: (step) => report(step + 1),
       shouldStop: ctx.shouldStop,
+      checkpoint,
     });
   } finally {
     tf.dispose([testX, testY]);

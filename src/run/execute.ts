@@ -9,6 +9,7 @@
  * `data` (batch order), `noise` (training noise), `probe-noise` (fresh noise of probe inputs),
  * `probe:STEP` (the sample order of the `saga` probe at that evaluation, unless `probe.seed` is set).
  */
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { getBound } from '../bounds/index.ts';
 import type { Objective } from '../bounds/objective.ts';
@@ -22,10 +23,19 @@ import { heldOutBound } from '../eval/held-out.ts';
 import { jacobianConditioning } from '../eval/jacobian.ts';
 import { linearProbe, type ProbeOptions } from '../eval/probe.ts';
 import { deriveSeed, Rng } from '../random.ts';
+import {
+  CHECKPOINT_SCHEMA_VERSION,
+  deleteCheckpoints,
+  findResumePoint,
+  type KeepCheckpoints,
+  type SavedEncoderSpec,
+  writeCheckpoint,
+} from '../results/checkpoints.ts';
 import { type Evaluation, RECORD_SCHEMA_VERSION, type RunRecord } from '../results/schema.ts';
-import { writeRecord } from '../results/store.ts';
+import { recordPath, writeRecord } from '../results/store.ts';
 import { runAdversarial } from '../train/adversarial.ts';
 import { runBoundOnly } from '../train/bound-only.ts';
+import type { LoopCheckpoint, SavedState } from '../train/checkpoint.ts';
 import { runSweep } from '../train/sweep.ts';
 import type { Encoder } from '../types.ts';
 import { executeAis } from './execute-ais.ts';
@@ -52,6 +62,15 @@ export interface ExecuteContext {
   versions: Record<string, string>;
   onProgress?(progress: Progress): void;
   shouldStop?(): boolean;
+  /** Which checkpoints each run keeps (`--keep-checkpoints`). Default `last`. */
+  keepCheckpoints?: KeepCheckpoints;
+  /**
+   * Continue an unfinished run from its checkpoint. Default true; false (`--force`) starts
+   * every run at step 0 and deletes its old checkpoints.
+   */
+  resume?: boolean;
+  /** A line for the user: why a run resumes, or why it restarts from step 0. */
+  onNote?(line: string): void;
 }
 
 interface LoadedData {
@@ -136,10 +155,123 @@ function probe(encoder: Encoder, data: LoadedData, spec: RunSpec, step: number) 
   return { accuracy: result.accuracy, testInputs: inputs.test };
 }
 
+/** The record of one run on disk, or null if absent or unreadable. */
+function readOneRecord(dir: string, id: string): RunRecord | null {
+  try {
+    return JSON.parse(readFileSync(recordPath(dir, id), 'utf8')) as RunRecord;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where a run starts: from its newest checkpoint of this config when its record is unfinished
+ * and holds that checkpoint's evaluation (the record then keeps its evaluations up to that
+ * step), else from step 0 with a fresh record; every fallback is explained through `onNote`.
+ */
+function startingPoint(
+  spec: RunSpec,
+  ctx: ExecuteContext,
+): { record: RunRecord; resume: SavedState | null } {
+  const fresh = { record: newRecord(spec, ctx), resume: null };
+  const note = (line: string) => ctx.onNote?.(`${spec.id}: ${line}`);
+  if (ctx.resume === false) {
+    deleteCheckpoints(ctx.resultsDir, spec.id);
+    return fresh;
+  }
+  const previous = readOneRecord(ctx.resultsDir, spec.id);
+  const { checkpoint, notes } = findResumePoint(ctx.resultsDir, spec.id, spec.configHash);
+  for (const line of notes) note(line);
+  const restart = (why: string) => {
+    note(`starting at step 0: ${why}`);
+    deleteCheckpoints(ctx.resultsDir, spec.id);
+    return fresh;
+  };
+  if (!previous || previous.status === 'ok') {
+    return checkpoint ? restart('its checkpoint has no unfinished record to continue') : fresh;
+  }
+  if (!checkpoint) {
+    return previous.evaluations.length ? restart('no usable checkpoint') : fresh;
+  }
+  const step = checkpoint.info.step;
+  if (previous.configHash !== spec.configHash) return restart('its record is of another config');
+  if (!previous.evaluations.some((e) => e.step === step)) {
+    return restart(`its record lacks the evaluation of the checkpoint's step ${step}`);
+  }
+  note(`resuming from the checkpoint of step ${step} (${checkpoint.dir})`);
+  const { error: _, ...kept } = previous;
+  const record: RunRecord = {
+    ...kept,
+    status: 'running',
+    backend: ctx.backend,
+    versions: ctx.versions,
+    // Evaluations after the checkpoint (a kill between the record and the checkpoint) are redone.
+    evaluations: previous.evaluations.filter((e) => e.step <= step),
+  };
+  return {
+    record,
+    resume: {
+      step,
+      tensors: checkpoint.tensors,
+      models: checkpoint.info.models,
+      loop: checkpoint.info.loop as Record<string, unknown>,
+    },
+  };
+}
+
+/** The checkpoint hook of a run: its resume point and how it saves (per `keepCheckpoints`). */
+function loopCheckpoint(
+  spec: RunSpec,
+  ctx: ExecuteContext,
+  resume: SavedState | null,
+): RunCheckpoint {
+  const keep = ctx.keepCheckpoints ?? 'last';
+  const encoders: Record<string, SavedEncoderSpec> = {};
+  return {
+    resume,
+    encoders,
+    save: (state) => {
+      writeCheckpoint(
+        ctx.resultsDir,
+        {
+          schemaVersion: CHECKPOINT_SCHEMA_VERSION,
+          runId: spec.id,
+          step: state.step,
+          configHash: spec.configHash,
+          backend: ctx.backend,
+          versions: ctx.versions,
+          createdAt: new Date().toISOString(),
+          models: state.models,
+          loop: state.loop,
+          ...(Object.keys(encoders).length ? { encoders } : {}),
+        },
+        state.tensors,
+        keep,
+      );
+    },
+  };
+}
+
+/**
+ * The linear probe of a saved encoder on the data of the run whose config and seed are given,
+ * with the probe inputs of evaluation `step` (`mimax probe`); `probe` replaces the config's
+ * probe options. Returns the test accuracy.
+ */
+export function probeSavedEncoder(
+  encoder: Encoder,
+  config: RunSpec['config'],
+  seed: number,
+  step: number,
+  probeOptions: object,
+): number {
+  const spec = { config: { ...config, probe: probeOptions }, seed } as RunSpec;
+  return probe(encoder, loadData(spec), spec, step).accuracy;
+}
+
 /** Runs one spec to completion (or failure, or stop) and returns its final record. */
 export async function executeRun(spec: RunSpec, ctx: ExecuteContext): Promise<RunRecord> {
-  const record = newRecord(spec, ctx);
-  const started = performance.now();
+  const { record, resume } = startingPoint(spec, ctx);
+  const started = performance.now() - record.seconds * 1000;
   const save = () => {
     record.updatedAt = new Date().toISOString();
     record.seconds = (performance.now() - started) / 1000;
@@ -165,7 +297,9 @@ export async function executeRun(spec: RunSpec, ctx: ExecuteContext): Promise<Ru
     save();
   };
   save();
-  const scope: RunScope = { spec, record, commit, report, ctx };
+  const checkpoint = loopCheckpoint(spec, ctx, resume);
+  if (resume) report(resume.step);
+  const scope: RunScope = { spec, record, commit, report, ctx, checkpoint };
   try {
     const outcome = await EXECUTORS[spec.config.loop](scope);
     if (outcome.status === 'ok') record.status = 'ok';
@@ -209,25 +343,54 @@ export interface RunScope {
   commit: Commit;
   report: Report;
   ctx: ExecuteContext;
+  /**
+   * Saves the loop's state after each evaluation's commit (the record and the checkpoint then
+   * always agree) and gives the state to resume from. Every loop kind passes it to its loop.
+   */
+  checkpoint: RunCheckpoint;
 }
 
-/** A fresh encoder of the run's cell for view 1 (x1's shape), seeded for `purpose`. */
-function makeEncoder(spec: RunSpec, data: LoadedData, purpose: string): Encoder {
+/** A run's checkpoint hook; executors name the encoders they save so they can be reloaded. */
+export interface RunCheckpoint extends LoopCheckpoint {
+  /** Saved encoders by owner (`g1`, `encoder`): how `encoders.load` rebuilds them. */
+  encoders: Record<string, SavedEncoderSpec>;
+}
+
+/**
+ * A fresh encoder of the run's cell for view 1 (x1's shape), seeded for `purpose`; with
+ * `checkpoint` and `owner`, it is described in the run's checkpoints for reloading.
+ */
+function makeEncoder(
+  spec: RunSpec,
+  data: LoadedData,
+  purpose: string,
+  saved?: { checkpoint: RunCheckpoint; owner: string },
+): Encoder {
   const encoder = spec.config.encoder!;
-  return createEncoder(encoder.name, {
+  const args = {
     inputDim: data.train.dim1,
     inputShape: data.train.halfShape,
     seed: deriveSeed(spec.seed, purpose),
     options: encoder.options,
-  });
+  };
+  if (saved) {
+    saved.checkpoint.encoders[saved.owner] = {
+      name: encoder.name,
+      options: encoder.options as Record<string, unknown>,
+      inputDim: args.inputDim,
+      inputShape: [...args.inputShape],
+      seed: args.seed,
+    };
+  }
+  return createEncoder(encoder.name, args);
 }
 
-async function executeSweep({ spec, record, commit, report, ctx }: RunScope) {
+async function executeSweep({ spec, record, commit, report, ctx, checkpoint }: RunScope) {
   const c = spec.config;
   const data = loadData(spec);
   const criticSpec = c.critic!;
-  const g1 = makeEncoder(spec, data, 'init:g1');
-  const g2 = makeEncoder(spec, data, 'init:g2');
+  const g1 = makeEncoder(spec, data, 'init:g1', { checkpoint, owner: 'g1' });
+  const g2 = makeEncoder(spec, data, 'init:g2', { checkpoint, owner: 'g2' });
   const critic = createCritic(criticSpec.name, {
     dim1: g1.outputDim,
     dim2: g2.outputDim,
@@ -296,6 +459,7 @@ async function executeSweep({ spec, record, commit, report, ctx }: RunScope) {
       },
       onStep: (step) => report(step + 1),
       shouldStop: ctx.shouldStop,
+      checkpoint,
     });
     record.traces = { trainBound: { start: 0, every: 1, values: outcome.trainBound } };
     return outcome;
@@ -307,7 +471,7 @@ async function executeSweep({ spec, record, commit, report, ctx }: RunScope) {
   }
 }
 
-async function executeAdversarial({ spec, record, commit, report, ctx }: RunScope) {
+async function executeAdversarial({ spec, record, commit, report, ctx, checkpoint }: RunScope) {
   const c = spec.config;
   const options = c.loopOptions as {
     warmupSteps: number;
@@ -316,7 +480,7 @@ async function executeAdversarial({ spec, record, commit, report, ctx }: RunScop
     encoderLearningRate: number;
   };
   const data = loadData(spec);
-  const encoder = makeEncoder(spec, data, 'init:g1');
+  const encoder = makeEncoder(spec, data, 'init:g1', { checkpoint, owner: 'encoder' });
   const stream = new BatchStream(data.train, c.batchSize, deriveSeed(spec.seed, 'data'));
   const started = performance.now();
   try {
@@ -345,6 +509,7 @@ async function executeAdversarial({ spec, record, commit, report, ctx }: RunScop
       },
       onStep: (iteration) => report(iteration + 1),
       shouldStop: ctx.shouldStop,
+      checkpoint,
     });
     record.traces = {
       classifierLoss: { start: 0, every: 1, values: outcome.classifierLoss },
@@ -357,7 +522,7 @@ async function executeAdversarial({ spec, record, commit, report, ctx }: RunScop
   }
 }
 
-async function executeBoundOnly({ spec, record, commit, report, ctx }: RunScope) {
+async function executeBoundOnly({ spec, record, commit, report, ctx, checkpoint }: RunScope) {
   const c = spec.config;
   const options = c.loopOptions as { covZ: Cov2; covEps: Cov2 };
   const critic = createCritic(c.critic!.name, {
@@ -393,6 +558,7 @@ async function executeBoundOnly({ spec, record, commit, report, ctx }: RunScope)
       },
       onStep: (step) => report(step + 1),
       shouldStop: ctx.shouldStop,
+      checkpoint,
     });
     record.traces = { estimate: { start: 0, every: 1, values: outcome.estimate } };
     return outcome;

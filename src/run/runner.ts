@@ -5,13 +5,15 @@
  * own record (see `execute.ts`), so shards of a job array never collide.
  *
  * Resume rules: a record with status `ok` is skipped; `failed` is skipped unless
- * `retryFailed` (a NaN run would fail again); `running` (interrupted) and corrupt records are
- * rerun from the start; `force` reruns everything. A record whose config hash differs from
+ * `retryFailed` (a NaN run would fail again); `running` (interrupted) runs continue from their
+ * last checkpoint (`execute.ts`; from step 0 when there is none, saying why), corrupt records are
+ * rerun from the start; `force` reruns everything from step 0. A record whose config hash differs from
  * the run's is a conflict: refused unless `force`.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { KeepCheckpoints } from '../results/checkpoints.ts';
 import type { RunRecord } from '../results/schema.ts';
 import {
   assertWritableResultsDir,
@@ -33,6 +35,8 @@ export interface PoolOptions {
   backend: string;
   force?: boolean;
   retryFailed?: boolean;
+  /** Checkpoints each run keeps (`--keep-checkpoints`). Default `last`. */
+  keepCheckpoints?: KeepCheckpoints;
   /** Where progress goes. Default process.stderr. */
   progressStream?: NodeJS.WriteStream;
   /** Non-TTY progress interval. Default 30 s. */
@@ -163,7 +167,13 @@ export async function runPool(options: PoolOptions): Promise<PoolSummary> {
         return;
       }
       worker.current = next;
-      worker.child.send({ type: 'run', spec: next, resultsDir: options.resultsDir });
+      worker.child.send({
+        type: 'run',
+        spec: next,
+        resultsDir: options.resultsDir,
+        keepCheckpoints: options.keepCheckpoints ?? 'last',
+        resume: !options.force,
+      });
     };
     const spawn = (index: number): Worker => {
       const child = fork(WORKER, [], {
@@ -176,6 +186,8 @@ export async function runPool(options: PoolOptions): Promise<PoolSummary> {
         if (message.type === 'ready') {
           worker.ready = true;
           dispatch(worker);
+        } else if (message.type === 'note') {
+          display.finished(-1, String(message.line));
         } else if (message.type === 'progress') {
           display.update(index, message.progress as Progress);
         } else if (message.type === 'done') {

@@ -2,19 +2,27 @@
  * Worker process of the run pool: initializes the backend once, imports the user's modules
  * (they may register encoders, critics, bounds), then executes the runs it is sent, one at a
  * time, reporting progress. Protocol (IPC messages):
- *   parent → worker: {type: 'init', backend, modules} | {type: 'run', spec, resultsDir} | {type: 'stop'}
- *   worker → parent: {type: 'ready', backend} | {type: 'progress', progress} |
+ *   parent → worker: {type: 'init', backend, modules} |
+ *                    {type: 'run', spec, resultsDir, keepCheckpoints, resume} | {type: 'stop'}
+ *   worker → parent: {type: 'ready', backend} | {type: 'progress', progress} | {type: 'note', line} |
  *                    {type: 'done', id, status, error?} | {type: 'fatal', message}
  */
 import { pathToFileURL } from 'node:url';
 import { initBackend } from '../backend.ts';
+import type { KeepCheckpoints } from '../results/checkpoints.ts';
 import { versions } from '../version.ts';
 import { executeRun } from './execute.ts';
 import type { RunSpec } from './grid.ts';
 
 type Message =
   | { type: 'init'; backend: string; modules: string[] }
-  | { type: 'run'; spec: RunSpec; resultsDir: string }
+  | {
+      type: 'run';
+      spec: RunSpec;
+      resultsDir: string;
+      keepCheckpoints: KeepCheckpoints;
+      resume: boolean;
+    }
   | { type: 'stop' };
 
 let backendName = '';
@@ -50,6 +58,9 @@ process.on('message', async (message: Message) => {
         backend: backendName,
         versions: versions(),
         shouldStop: () => stopping,
+        keepCheckpoints: message.keepCheckpoints,
+        resume: message.resume,
+        onNote: (line) => send({ type: 'note', line }),
         onProgress: (progress) => {
           const now = Date.now();
           if (now - last >= PROGRESS_INTERVAL_MS) {

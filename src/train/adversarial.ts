@@ -14,6 +14,7 @@ import type { BatchStream } from '../data/batches.ts';
 import { dense } from '../ops/index.ts';
 import { Rng } from '../random.ts';
 import type { Encoder } from '../types.ts';
+import { type LoopCheckpoint, StateReader, StateWriter } from './checkpoint.ts';
 import { firstNonFinite, NonFiniteError, PendingScalars, yieldSometimes } from './pending.ts';
 
 export interface AdversarialArgs {
@@ -42,6 +43,11 @@ export interface AdversarialArgs {
   ): Promise<void>;
   onStep?(iteration: number): void;
   shouldStop?(): boolean;
+  /**
+   * Saves the state after every evaluation and once at the end (step = iterations), and
+   * resumes from `checkpoint.resume` (warm-up and that evaluation are not repeated).
+   */
+  checkpoint?: LoopCheckpoint;
 }
 
 export interface AdversarialOutcome {
@@ -133,14 +139,40 @@ export async function runAdversarial(args: AdversarialArgs): Promise<Adversarial
     };
   };
 
+  const save = (at: number) =>
+    args.checkpoint?.save(
+      new StateWriter()
+        .model('encoder', args.encoder.variables)
+        .model('classifier', classifier.variables)
+        .adam('classifier-adam', classifierOptimizer)
+        .adam('encoder-adam', encoderOptimizer)
+        .build(at, { classifierLoss, encoderLoss, stream: args.stream.getState() }),
+    );
+  const resume = args.checkpoint?.resume;
+  let first = 0;
   let iteration = 0;
   try {
-    for (let w = 0; w < args.warmupSteps; w++) {
-      classifierStep().dispose();
-      await yieldSometimes();
+    if (resume) {
+      const state = new StateReader(resume)
+        .model('encoder', args.encoder.variables)
+        .model('classifier', classifier.variables)
+        .adam('classifier-adam', classifierOptimizer)
+        .adam('encoder-adam', encoderOptimizer);
+      classifierLoss.push(...(state.loop['classifierLoss'] as number[]));
+      encoderLoss.push(...(state.loop['encoderLoss'] as number[]));
+      args.stream.setState(state.loop['stream'] as { epoch: number; position: number });
+      first = resume.step;
+    } else {
+      for (let w = 0; w < args.warmupSteps; w++) {
+        classifierStep().dispose();
+        await yieldSometimes();
+      }
     }
-    for (iteration = 0; iteration < args.iterations; iteration++) {
-      if (iteration % args.recordEvery === 0) await args.evaluate(iteration, drain());
+    for (iteration = first; iteration < args.iterations; iteration++) {
+      if (iteration % args.recordEvery === 0 && !(resume && iteration === first)) {
+        await args.evaluate(iteration, drain());
+        save(iteration);
+      }
       if (args.shouldStop?.()) return { status: 'stopped', classifierLoss, encoderLoss };
       for (let k = 0; k < args.classifierSteps - 1; k++) classifierStep().dispose();
       pendingClassifier.push(classifierStep());
@@ -149,6 +181,7 @@ export async function runAdversarial(args: AdversarialArgs): Promise<Adversarial
       await yieldSometimes();
     }
     drain();
+    save(args.iterations);
     return { status: 'ok', classifierLoss, encoderLoss };
   } catch (error) {
     const step = error instanceof NonFiniteError ? error.step : iteration;

@@ -8,6 +8,7 @@ import { type Objective, objectiveLoss } from '../bounds/objective.ts';
 import { type Cov2, sampleIidPairs, sampleNonIidBatch } from '../data/gaussian.ts';
 import { deriveSeed, Rng } from '../random.ts';
 import type { BoundFn, Critic } from '../types.ts';
+import { type LoopCheckpoint, StateReader, StateWriter } from './checkpoint.ts';
 import { firstNonFinite, mean, NonFiniteError, PendingScalars, yieldSometimes } from './pending.ts';
 
 export interface BoundOnlyArgs {
@@ -29,6 +30,8 @@ export interface BoundOnlyArgs {
   evaluate(step: number, trainBound: number | null, trace: readonly number[]): Promise<void>;
   onStep?(step: number): void;
   shouldStop?(): boolean;
+  /** Saves after every evaluation and at the end; resumes from `checkpoint.resume`. */
+  checkpoint?: LoopCheckpoint;
 }
 
 export interface BoundOnlyOutcome {
@@ -57,6 +60,15 @@ export async function runBoundOnly(args: BoundOnlyArgs): Promise<BoundOnlyOutcom
   const pending = new PendingScalars();
   const estimate: number[] = [];
   let step = 0;
+  let first = 0;
+  const save = (at: number) =>
+    args.checkpoint?.save(
+      new StateWriter()
+        .model('critic', args.critic.variables)
+        .adam('adam', optimizer)
+        .build(at, { estimate }),
+    );
+  const resume = args.checkpoint?.resume;
   const drain = (): number | null => {
     const start = estimate.length;
     const values = pending.drain();
@@ -66,8 +78,18 @@ export async function runBoundOnly(args: BoundOnlyArgs): Promise<BoundOnlyOutcom
     return values.length ? mean(values) : null;
   };
   try {
-    for (step = 0; step < args.steps; step++) {
-      if (step % args.evalEvery === 0) await args.evaluate(step, drain(), estimate);
+    if (resume) {
+      const state = new StateReader(resume)
+        .model('critic', args.critic.variables)
+        .adam('adam', optimizer);
+      estimate.push(...(state.loop['estimate'] as number[]));
+      first = resume.step;
+    }
+    for (step = first; step < args.steps; step++) {
+      if (step % args.evalEvery === 0 && !(resume && step === first)) {
+        await args.evaluate(step, drain(), estimate);
+        save(step);
+      }
       if (args.shouldStop?.()) return { status: 'stopped', estimate };
       const [x, y] = gaussianBatch(args, step);
       const value = tf.tidy(() => {
@@ -88,6 +110,7 @@ export async function runBoundOnly(args: BoundOnlyArgs): Promise<BoundOnlyOutcom
       await yieldSometimes();
     }
     drain();
+    save(args.steps);
     return { status: 'ok', estimate };
   } catch (error) {
     const failedStep = error instanceof NonFiniteError ? error.step : step;

@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Estimator } from '../estimators/entry.ts';
 import type { Critic } from '../types.ts';
+import { type LoopCheckpoint, StateReader, StateWriter } from './checkpoint.ts';
 import { firstNonFinite, NonFiniteError, PendingScalars, yieldSometimes } from './pending.ts';
 
 export interface GroundTruthArgs {
@@ -29,6 +30,11 @@ export interface GroundTruthArgs {
   evaluate(step: number, window: Float32Array, trace: readonly number[]): Promise<void>;
   onStep?(step: number): void;
   shouldStop?(): boolean;
+  /**
+   * Saves the state after every evaluation (the one after the last step included) and resumes
+   * from `checkpoint.resume` (its evaluation is not repeated). Absent: neither.
+   */
+  checkpoint?: LoopCheckpoint;
 }
 
 export interface GroundTruthOutcome {
@@ -45,6 +51,21 @@ export async function runGroundTruth(args: GroundTruthArgs): Promise<GroundTruth
   const pending = new PendingScalars();
   const estimate: number[] = [];
   let step = 0;
+  let first = 0;
+  const stateVariables = args.estimator.checkpointState?.variables ?? [];
+  const save = (at: number) =>
+    args.checkpoint?.save(
+      new StateWriter()
+        .model('critic', args.critic.variables)
+        .model('estimator', args.estimator.variables)
+        .model('estimator-state', stateVariables)
+        .adam('adam', optimizer)
+        .build(at, {
+          estimate,
+          estimatorFlags: args.estimator.checkpointState?.flags() ?? {},
+        }),
+    );
+  const resume = args.checkpoint?.resume;
   // Reads the pending estimates; a non-finite one is kept in the trace and fails the run there.
   const evaluateAt = async (at: number) => {
     const start = estimate.length;
@@ -54,13 +75,27 @@ export async function runGroundTruth(args: GroundTruthArgs): Promise<GroundTruth
     if (bad >= 0) {
       estimate.length = start + bad + 1;
       await args.evaluate(at, window.subarray(0, bad + 1), estimate);
+      save(at);
       throw new NonFiniteError(`${args.estimator.kind} estimate`, start + bad);
     }
     await args.evaluate(at, window, estimate);
+    save(at);
   };
   try {
-    for (step = 0; step < args.steps; step++) {
-      if (step % args.evalEvery === 0) await evaluateAt(step);
+    if (resume) {
+      const state = new StateReader(resume)
+        .model('critic', args.critic.variables)
+        .model('estimator', args.estimator.variables)
+        .model('estimator-state', stateVariables)
+        .adam('adam', optimizer);
+      estimate.push(...(state.loop['estimate'] as number[]));
+      args.estimator.checkpointState?.restore(
+        state.loop['estimatorFlags'] as Record<string, unknown>,
+      );
+      first = resume.step;
+    }
+    for (step = first; step < args.steps; step++) {
+      if (step % args.evalEvery === 0 && !(resume && step === first)) await evaluateAt(step);
       if (args.shouldStop?.()) return { status: 'stopped', estimate };
       const [x, y] = args.batch(step);
       const value = tf.tidy(() => {

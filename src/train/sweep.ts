@@ -12,6 +12,7 @@ import { type Objective, objectiveLoss } from '../bounds/objective.ts';
 import type { BatchStream } from '../data/batches.ts';
 import { deriveSeed, Rng } from '../random.ts';
 import type { BoundFn, Critic, Encoder } from '../types.ts';
+import { type LoopCheckpoint, StateReader, StateWriter } from './checkpoint.ts';
 import { firstNonFinite, mean, NonFiniteError, PendingScalars, yieldSometimes } from './pending.ts';
 
 export interface SweepModels {
@@ -44,6 +45,11 @@ export interface SweepArgs extends SweepModels {
   onStep?(step: number): void;
   /** Polled between steps: true stops the loop early (status stays unfinished). */
   shouldStop?(): boolean;
+  /**
+   * Saves the state after every evaluation and once at the end (step = steps), and resumes
+   * from `checkpoint.resume` (its evaluation is not repeated). Absent: neither.
+   */
+  checkpoint?: LoopCheckpoint;
 }
 
 export interface SweepOutcome {
@@ -109,6 +115,17 @@ export async function runSweep(args: SweepArgs): Promise<SweepOutcome> {
   const pending = new PendingScalars();
   const trainBound: number[] = [];
   let step = 0;
+  let first = 0;
+  const save = (at: number) =>
+    args.checkpoint?.save(
+      new StateWriter()
+        .model('g1', args.g1.variables)
+        .model('g2', args.g2.variables)
+        .model('critic', args.critic.variables)
+        .adam('adam', optimizer)
+        .build(at, { trainBound, stream: args.stream.getState() }),
+    );
+  const resume = args.checkpoint?.resume;
   // Reads the pending bounds; throws NonFiniteError at the first NaN/inf step.
   const drain = (): number | null => {
     const firstStep = trainBound.length;
@@ -119,8 +136,21 @@ export async function runSweep(args: SweepArgs): Promise<SweepOutcome> {
     return values.length ? mean(values) : null;
   };
   try {
-    for (step = 0; step < args.steps; step++) {
-      if (step % args.evalEvery === 0) await args.evaluate(step, drain(), trainBound);
+    if (resume) {
+      const state = new StateReader(resume)
+        .model('g1', args.g1.variables)
+        .model('g2', args.g2.variables)
+        .model('critic', args.critic.variables)
+        .adam('adam', optimizer);
+      trainBound.push(...(state.loop['trainBound'] as number[]));
+      args.stream.setState(state.loop['stream'] as { epoch: number; position: number });
+      first = resume.step;
+    }
+    for (step = first; step < args.steps; step++) {
+      if (step % args.evalEvery === 0 && !(resume && step === first)) {
+        await args.evaluate(step, drain(), trainBound);
+        save(step);
+      }
       if (args.shouldStop?.()) {
         drain();
         return { status: 'stopped', trainBound };
@@ -149,6 +179,7 @@ export async function runSweep(args: SweepArgs): Promise<SweepOutcome> {
       await yieldSometimes();
     }
     drain();
+    save(args.steps);
     return { status: 'ok', trainBound };
   } catch (error) {
     const failedStep = error instanceof NonFiniteError ? error.step : step;
