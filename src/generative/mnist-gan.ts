@@ -13,6 +13,7 @@ import { deriveSeed, Rng } from '../random.ts';
 import { Discriminator, Generator, ganStepper } from '../train/gan.ts';
 import { firstNonFinite, PendingScalars, yieldSometimes } from '../train/pending.ts';
 import type { DecoderMean } from './decoder-model.ts';
+import { TrainingStopped } from './weights-file.ts';
 
 /** Observation variance of the GAN model (issue 18: σ² = 0.03). */
 export const GAN_OBSERVATION_VARIANCE = 0.03;
@@ -120,7 +121,7 @@ export async function trainMnistGan(
   };
   try {
     for (let it = 0; it < settings.iterations; it++) {
-      if (shouldStop?.()) throw new Error('stopped');
+      if (shouldStop?.()) throw new TrainingStopped();
       const out = stepper.step(it);
       pending.push(out.discriminator);
       pending.push(out.generator);

@@ -28,7 +28,7 @@ import {
 import { deriveSeed, Rng } from '../random.ts';
 import { firstNonFinite, yieldSometimes } from '../train/pending.ts';
 import { type DecoderMean, gaussianLogDensity } from './decoder-model.ts';
-import type { NamedArray } from './weights-file.ts';
+import { type NamedArray, TrainingStopped } from './weights-file.ts';
 
 /** Architecture of the VAE. */
 export interface VaeShape {
@@ -231,7 +231,7 @@ export async function trainVae(
       const losses: tf.Scalar[] = [];
       // Full batches only (the last partial batch of each epoch is dropped).
       for (let start = 0; start + training.batchSize <= n; start += training.batchSize) {
-        if (shouldStop?.()) throw new Error('stopped');
+        if (shouldStop?.()) throw new TrainingStopped();
         for (let i = 0; i < training.batchSize; i++) {
           const row = permutation[start + i];
           batch.set(train.subarray(row * dx, (row + 1) * dx), i * dx);

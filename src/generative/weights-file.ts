@@ -28,6 +28,17 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Json } from '../types.ts';
 
+/**
+ * Thrown by a model's training when the run is asked to stop (Ctrl-C, SIGTERM): the run is
+ * then `stopped` and resumes next time, not `failed` (which only `--retry-failed` reruns).
+ */
+export class TrainingStopped extends Error {
+  constructor() {
+    super('stopped while training the model');
+    this.name = 'TrainingStopped';
+  }
+}
+
 export const WEIGHTS_FORMAT = 'mimax-weights-v1';
 
 /** One named tensor's values and shape. */

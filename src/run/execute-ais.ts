@@ -34,7 +34,12 @@ import {
 } from '../ais/index.ts';
 import type { LatentModel } from '../ais/model.ts';
 import { aisModelRegistry, type ModelContext, modelFolder } from '../generative/models.ts';
-import { readWeights, trainOnce, writeWeights } from '../generative/weights-file.ts';
+import {
+  readWeights,
+  TrainingStopped,
+  trainOnce,
+  writeWeights,
+} from '../generative/weights-file.ts';
 import { deriveSeed } from '../random.ts';
 import type { Trace } from '../results/schema.ts';
 import type { Json, Options } from '../types.ts';
@@ -128,7 +133,13 @@ export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
     },
     shouldStop: ctx.shouldStop,
   };
-  const built = await aisModelRegistry.get(modelName).build(c.task!.options, buildContext);
+  let built: Awaited<ReturnType<ReturnType<typeof aisModelRegistry.get>['build']>>;
+  try {
+    built = await aisModelRegistry.get(modelName).build(c.task!.options, buildContext);
+  } catch (e) {
+    if (e instanceof TrainingStopped) return { status: 'stopped' }; // resumes next time
+    throw e;
+  }
   const model = built.model as LatentModel;
   if (ctx.shouldStop?.()) {
     model.dispose();

@@ -30,6 +30,7 @@ import {
 import {
   hasWeights,
   readWeights,
+  TrainingStopped,
   trainOnce,
   writeWeights,
 } from '../../src/generative/weights-file.ts';
@@ -108,6 +109,19 @@ describe('ais-mi models', () => {
     assert.deepEqual(a.x.dataSync(), b.x.dataSync());
     tf.dispose([a.x, a.z, b.x, b.z, mean]);
     model.dispose();
+  });
+
+  it('a stop request during training throws TrainingStopped (the run resumes, not fails)', async () => {
+    const data = loadDataset({ name: 'mnist', trainLimit: 128, testLimit: 64 });
+    const vae = new Vae(SHAPE, 1);
+    const before = tf.memory().numTensors;
+    const training = { epochs: 1, batchSize: 64, learningRate: 1e-3, seed: 2 };
+    await assert.rejects(
+      trainVae(vae, data.train.images, data.test.images, training, undefined, () => true),
+      TrainingStopped,
+    );
+    assert.equal(tf.memory().numTensors, before);
+    vae.dispose();
   });
 
   it('the VAE: its validation ELBO improves with training; its weights round-trip', async () => {
