@@ -7,11 +7,14 @@
  * level, the correlation benchmark's final held-out estimates against the truth, and the bmi
  * benchmark's table (final and best-over-training held-out estimates, within 10 %, seconds).
  * For gan-modes: modes / high quality / reverse KL at the last evaluation per data set and
- * method (mean ± standard error over ok seeds).
+ * method (mean ± standard error over ok seeds). For ais-mi: per model × method, the lower and
+ * upper MI bounds (mean over ok seeds ± the 95 % CI half-width of that mean), their gap, the
+ * truth where known, seconds per run and the HMC acceptance.
  *
  *   node --import tsx scripts/findings.ts [EXPERIMENT ...] [--from precomputed]
  */
 
+import { aisCells, aisRuns } from '../src/results/ais.ts';
 import { benchmarkCells, withinSummary } from '../src/results/benchmark.ts';
 import { conditionPercentiles, levelStatistics, summarize } from '../src/results/frames.ts';
 import { formatMeanSe, ganCells } from '../src/results/gan.ts';
@@ -115,8 +118,30 @@ function ganFindings(frames: ReturnType<typeof loadResultSet>['frames']) {
   }
 }
 
+/** ais-mi: the README's table (mean over ok seeds ± 95 % CI half-width of the mean). */
+function aisFindings(frames: ReturnType<typeof loadResultSet>['frames']) {
+  const f = (v: number | null, digits = 2) => (v === null ? '—' : v.toFixed(digits));
+  const pm = (v: number | null, h: number | null) =>
+    v === null ? '—' : `${v.toFixed(2)}${h === null ? '' : ` ± ${h.toFixed(2)}`}`;
+  console.log(
+    '\n| model | method | K or T | lower | upper | gap | truth | seconds | acceptance | ok | failed | flagged |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const c of aisCells(aisRuns(frames))) {
+    console.log(
+      `| ${c.model} | ${c.method} | ${c.size ?? '—'} | ${pm(c.lower, c.ciLower)} | ${pm(c.upper, c.ciUpper)} | ${f(c.gap)} | ${f(c.trueMI)} | ${f(c.seconds, 1)} | ${f(c.acceptance)} | ${c.ok} | ${c.failed} | ${c.flagged} |`,
+    );
+  }
+}
+
 for (const experiment of named.length ? named : listExperiments(from)) {
   const { frames, manifest } = loadResultSet(from, experiment);
+  if (experiment === 'ais-mi') {
+    console.log(
+      `\n## ${experiment} (preset ${manifest.preset}, seeds ${manifest.seeds.join(',')}, runs ok ${manifest.runs.ok}/${manifest.runs.requested}, failed ${manifest.runs.failed})`,
+    );
+    aisFindings(frames);
+    continue;
+  }
   if (experiment === 'gan-modes') {
     console.log(
       `\n## ${experiment} (preset ${manifest.preset}, seeds ${manifest.seeds.join(',')}, runs ok ${manifest.runs.ok}/${manifest.runs.requested}, failed ${manifest.runs.failed})`,

@@ -6,7 +6,8 @@
  * 95 % CI bars (`src/results/ais.ts`), the gap between them shaded, the true MI as a red rule
  * where known, and log K as a grey dotted line under IWAE with the prior (its lower bound
  * cannot exceed it). The caption counts runs (ok / failed), names runs whose HMC acceptance
- * collapsed and the mean seconds per method. Never imports TF.js.
+ * collapsed and the mean seconds per method. The y axis is symmetric-log (K = 1 upper bounds
+ * are hundreds of nats). Never imports TF.js.
  */
 
 import { AIS_METHOD_FAMILIES, aisCells, aisRuns } from '../results/ais.ts';
@@ -87,9 +88,15 @@ function boundsFigure(kind: string, title: string): FigureDef {
       const failed = runs
         .filter((r) => r.status === 'failed')
         .map((r) => `${r.model} ${r.method} seed ${r.seed}`);
-      const seconds = cells
-        .filter((c) => c.seconds !== null)
-        .map((c) => `${c.model} ${c.method} ${fmt(c.seconds, 1)} s`);
+      // Seconds per run of each method, averaged over this kind's models (one item per method:
+      // a per-model list would not fit the caption).
+      const byMethod = new Map<string, number[]>();
+      for (const c of cells)
+        if (c.seconds !== null)
+          byMethod.set(c.method, [...(byMethod.get(c.method) ?? []), c.seconds]);
+      const seconds = [...byMethod].map(
+        ([method, s]) => `${method} ${fmt(s.reduce((a, b) => a + b, 0) / s.length, 1)} s`,
+      );
       const subtitle = runs.length
         ? [
             provenance(this.paperRef, meta),
@@ -100,7 +107,11 @@ function boundsFigure(kind: string, title: string): FigureDef {
               ? listLines('HMC acceptance collapsed (flagged, still averaged):', flagged, 6)
               : ['no run flagged for collapsed HMC acceptance']),
             ...(failed.length ? listLines('failed runs:', failed, 6) : []),
-            ...listLines('mean seconds per run of the method:', seconds, 12),
+            ...listLines(
+              `seconds per run (mean over ${models.length === 1 ? 'the model' : `the ${models.length} models`}):`,
+              seconds,
+              12,
+            ),
           ]
         : [`${provenance(this.paperRef, meta)}`, `no ${kind} runs in these results`];
       const x = {
@@ -117,13 +128,24 @@ function boundsFigure(kind: string, title: string): FigureDef {
         scale: { domain: families.map(familyLabel) },
         legend: null,
       };
+      // Symmetric log y: the K = 1 upper bounds are hundreds of nats while the lower bounds start
+      // at 0, and a linear axis would flatten everything near the truth. symlog is linear within
+      // ±1 nat (constant 1) and logarithmic beyond, so 0 stays on the axis.
+      const y = (field: string, title?: string) => ({
+        field,
+        type: 'quantitative',
+        scale: { type: 'symlog', constant: 1, nice: false },
+        // Vega's automatic symlog ticks skip most decades; ticks outside a panel's domain drop.
+        axis: { values: [0, 1, 3, 10, 30, 100, 300, 1000, 3000], grid: true },
+        ...(title ? { title } : {}),
+      });
       const layer: VlSpec[] = [
         {
           transform: [{ filter: "datum.kind === 'gap'" }],
           mark: { type: 'area', opacity: 0.2 },
           encoding: {
             x,
-            y: { field: 'lower', type: 'quantitative', title: 'I(X; Z) bound (nats)' },
+            y: y('lower', 'I(X; Z) bound (nats, symlog scale)'),
             y2: { field: 'upper' },
             color,
           },
@@ -133,7 +155,7 @@ function boundsFigure(kind: string, title: string): FigureDef {
           mark: { type: 'line', point: true },
           encoding: {
             x,
-            y: { field: 'value', type: 'quantitative' },
+            y: y('value'),
             color,
             strokeDash: {
               field: 'which',
@@ -155,7 +177,7 @@ function boundsFigure(kind: string, title: string): FigureDef {
           mark: { type: 'rule' },
           encoding: {
             x,
-            y: { field: 'lo', type: 'quantitative' },
+            y: y('lo'),
             y2: { field: 'hi' },
             color,
           },
@@ -163,12 +185,12 @@ function boundsFigure(kind: string, title: string): FigureDef {
         {
           transform: [{ filter: "datum.kind === 'logK'" }],
           mark: { type: 'line', color: '#888', strokeDash: [2, 2] },
-          encoding: { x, y: { field: 'value', type: 'quantitative' } },
+          encoding: { x, y: y('value') },
         },
         {
           transform: [{ filter: "datum.kind === 'truth'" }],
           mark: { type: 'rule', color: '#d62728', strokeDash: [6, 3] },
-          encoding: { y: { field: 'value', type: 'quantitative' } },
+          encoding: { y: y('value') },
         },
       ];
       return {
