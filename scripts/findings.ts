@@ -124,11 +124,11 @@ function aisFindings(frames: ReturnType<typeof loadResultSet>['frames']) {
   const pm = (v: number | null, h: number | null) =>
     v === null ? '—' : `${v.toFixed(2)}${h === null ? '' : ` ± ${h.toFixed(2)}`}`;
   console.log(
-    '\n| model | method | K or T | lower | upper | gap | truth | seconds | acceptance | ok | failed | flagged |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '\n| model | method | K or T | lower | upper | gap | truth | sample MI | seconds | acceptance | ok | failed | flagged |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const c of aisCells(aisRuns(frames))) {
     console.log(
-      `| ${c.model} | ${c.method} | ${c.size ?? '—'} | ${pm(c.lower, c.ciLower)} | ${pm(c.upper, c.ciUpper)} | ${f(c.gap)} | ${f(c.trueMI)} | ${f(c.seconds, 1)} | ${f(c.acceptance)} | ${c.ok} | ${c.failed} | ${c.flagged} |`,
+      `| ${c.model} | ${c.method} | ${c.size ?? '—'} | ${pm(c.lower, c.ciLower)} | ${pm(c.upper, c.ciUpper)} | ${f(c.gap)} | ${f(c.trueMI)} | ${f(c.sampleMI)} | ${f(c.seconds, 1)} | ${f(c.acceptance)} | ${c.ok} | ${c.failed} | ${c.flagged} |`,
     );
   }
 }

@@ -32,6 +32,13 @@ export interface LatentModel {
   sample(n: number, seed: number): JointSample;
   /** Closed-form I(X; Z) in nats where known (linear-Gaussian), else undefined. */
   readonly trueMI?: number;
+  /**
+   * Exact log p(x) per row where known (linear-Gaussian): x [n, dx] → [n]. With it a run
+   * reports the MI of its own N simulated pairs, (1/N) Σ_i [log p(x_i | z_i) − log p(x_i)],
+   * which every bound sandwiches (in expectation over the proposal draws), unlike the
+   * population `trueMI`, from which the N-sample mean differs by its own sampling noise.
+   */
+  logMarginal?(x: tf.Tensor2D): Float64Array;
   /** Frees the model's own tensors (weights). */
   dispose(): void;
 }

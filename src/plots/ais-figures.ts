@@ -4,7 +4,7 @@
  * columns = the bound methods (IWAE prior, IWAE q, AIS prior, AIS q, GIWAE). In each panel the
  * lower (solid) and upper (dashed) MI bounds vs K or T on a log axis, means over ok seeds with
  * 95 % CI bars (`src/results/ais.ts`), the gap between them shaded, the true MI as a red rule
- * where known, and log K as a grey dotted line under IWAE with the prior (its lower bound
+ * where known (and the exact MI of the runs' simulated pairs as an orange one), and log K as a grey dotted line under IWAE with the prior (its lower bound
  * cannot exceed it). The caption counts runs (ok / failed), names runs whose HMC acceptance
  * collapsed and the mean seconds per method. The y axis is symmetric-log (K = 1 upper bounds
  * are hundreds of nats). Never imports TF.js.
@@ -65,20 +65,30 @@ function boundsFigure(kind: string, title: string): FigureDef {
         if (c.family === 'iwae-prior')
           rows.push({ kind: 'logK', ...base, value: Math.log(c.size) });
       }
-      // The truth, one rule per panel of a model that has one.
-      const truths = new Map<string, number>();
-      for (const c of cells) if (c.trueMI !== null) truths.set(c.model, c.trueMI);
-      for (const c of cells) {
-        const truth = truths.get(c.model);
-        if (truth !== undefined && c.size !== null)
-          rows.push({
-            kind: 'truth',
-            model: c.model,
-            family: c.family,
-            familyLabel: familyLabel(c.family),
-            value: truth,
-          });
+      // The truth (population MI) and the exact MI of the simulated pairs, one rule each per
+      // panel of a model that has them (the same for every method of a model × seed).
+      for (const [kind, of] of [
+        ['truth', (c: (typeof cells)[number]) => c.trueMI],
+        ['sampleTruth', (c: (typeof cells)[number]) => c.sampleMI],
+      ] as const) {
+        const values = new Map<string, number>();
+        for (const c of cells) {
+          const v = of(c);
+          if (v !== null) values.set(c.model, v);
+        }
+        for (const c of cells) {
+          const value = values.get(c.model);
+          if (value !== undefined && c.size !== null)
+            rows.push({
+              kind,
+              model: c.model,
+              family: c.family,
+              familyLabel: familyLabel(c.family),
+              value,
+            });
+        }
       }
+      const hasSampleTruth = cells.some((c) => c.sampleMI !== null);
       const families = AIS_METHOD_FAMILIES.filter((f) => cells.some((c) => c.family === f));
       const models = [...new Set(cells.map((c) => c.model))];
       const runRows = runs.map((r) => ({ status: r.status }) as DataRow);
@@ -103,6 +113,11 @@ function boundsFigure(kind: string, title: string): FigureDef {
             `${runCounts(runRows)}; means over ok seeds, bars: 95 % CI over groups of data points`,
             'solid: MI lower bound, dashed: upper bound, shaded: the gap; red: true MI;',
             'grey dotted: log K (the IWAE-prior lower bound cannot exceed it)',
+            ...(hasSampleTruth
+              ? [
+                  'orange: the exact MI of the N simulated pairs, what each run sandwiches (the red population value differs from it by sampling noise)',
+                ]
+              : []),
             ...(flagged.length
               ? listLines('HMC acceptance collapsed (flagged, still averaged):', flagged, 6)
               : ['no run flagged for collapsed HMC acceptance']),
@@ -190,6 +205,11 @@ function boundsFigure(kind: string, title: string): FigureDef {
         {
           transform: [{ filter: "datum.kind === 'truth'" }],
           mark: { type: 'rule', color: '#d62728', strokeDash: [6, 3] },
+          encoding: { y: y('value') },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'sampleTruth'" }],
+          mark: { type: 'rule', color: '#ff7f0e', strokeDash: [1, 2], strokeWidth: 2 },
           encoding: { y: y('value') },
         },
       ];

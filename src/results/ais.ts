@@ -5,7 +5,9 @@
  *
  * Where the numbers live in a record (`src/run/execute-ais.ts`): one-point traces at step =
  * the method's K or T (`miLower`, `miUpper`, `ciLower`, `ciUpper`, `seconds`, `acceptance`,
- * `stepSize`, `acceptanceCollapsed`, `trueMI`), so they reach the `traces` frame.
+ * `stepSize`, `acceptanceCollapsed`, `trueMI`, `sampleMI`), so they reach the `traces` frame.
+ * `sampleMI` is the exact MI of the run's own N simulated pairs (models with an exact log p(x):
+ * linear-Gaussian), the quantity the run's bounds sandwich; `trueMI` is the population value.
  *
  * Averaging over seeds: bounds are means over the ok seeds; the CI half-width of that mean
  * combines the seeds' own half-widths (each over groups of data points) as for a mean of
@@ -30,6 +32,7 @@ export const AIS_SERIES = [
   'stepSize',
   'acceptanceCollapsed',
   'trueMI',
+  'sampleMI',
 ] as const;
 
 /** The registered name an id starts with (`ais-prior-t100` → `ais-prior`), else the id. */
@@ -60,6 +63,7 @@ export interface AisRun {
   /** The mean acceptance fell under the loop's `collapseAcceptance`. */
   flagged: boolean;
   trueMI: number | null;
+  sampleMI: number | null;
 }
 
 type Row = Record<string, string | number | null>;
@@ -100,6 +104,7 @@ export function aisRuns(frames: Frames): AisRun[] {
       stepSize: s['stepSize'] ?? null,
       flagged: s['acceptanceCollapsed'] === 1,
       trueMI: s['trueMI'] ?? null,
+      sampleMI: s['sampleMI'] ?? null,
     };
   });
 }
@@ -131,6 +136,8 @@ export interface AisCell {
   seconds: number | null;
   acceptance: number | null;
   trueMI: number | null;
+  /** Mean over ok seeds of the exact MI of each run's simulated pairs (where known). */
+  sampleMI: number | null;
 }
 
 function mean(values: number[]): number | null {
@@ -182,6 +189,7 @@ export function aisCells(runs: readonly AisRun[]): AisCell[] {
       seconds: mean(pick((r) => r.seconds)),
       acceptance: mean(pick((r) => r.acceptance)),
       trueMI: mean(pick((r) => r.trueMI)),
+      sampleMI: mean(pick((r) => r.sampleMI)),
     };
   });
 }

@@ -32,7 +32,7 @@ import {
   runBoundMethod,
   trainProposal,
 } from '../ais/index.ts';
-import type { LatentModel } from '../ais/model.ts';
+import type { JointSample, LatentModel } from '../ais/model.ts';
 import { aisModelRegistry, type ModelContext, modelFolder } from '../generative/models.ts';
 import {
   readWeights,
@@ -112,6 +112,22 @@ const LOWER_ONLY = new Set(['giwae']);
 
 const finite = (v: number | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/**
+ * The MI of the simulated pairs themselves, (1/N) Σ_i [log p(x_i | z_i) − log p(x_i)], for a
+ * model whose log p(x) is exact (`LatentModel.logMarginal`): the quantity each run's lower and
+ * upper bounds sandwich. Null when not finite.
+ */
+function sampleMutualInformation(model: LatentModel, data: JointSample): number | null {
+  const logLikTensor = model.logLikelihood(data.x, data.z); // [N]
+  const logLik = logLikTensor.dataSync();
+  logLikTensor.dispose();
+  const logMarginal = model.logMarginal!(data.x); // [N]
+  let sum = 0;
+  for (let i = 0; i < logMarginal.length; i++)
+    sum += (logLik[i] as number) - (logMarginal[i] as number);
+  return finite(sum / logMarginal.length);
+}
+
 export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
   const { spec, record, commit, report, ctx } = scope;
   const c = spec.config;
@@ -169,6 +185,7 @@ export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
       proposal,
     );
     const truth = finite(model.trueMI);
+    const sampleMI = model.logMarginal ? sampleMutualInformation(model, data) : null;
     const acceptance = finite(bounds.diagnostics['acceptance']);
     const stepSize = finite(bounds.diagnostics['stepSize']);
     const collapsed = acceptance !== null && acceptance < loop.collapseAcceptance;
@@ -182,6 +199,7 @@ export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
       ...(stepSize === null ? {} : { stepSize }),
       ...(acceptance === null ? {} : { acceptanceCollapsed: collapsed ? 1 : 0 }),
       ...(truth === null ? {} : { trueMI: truth }),
+      ...(sampleMI === null ? {} : { sampleMI }),
     };
     record.traces = {
       ...Object.fromEntries(Object.entries(series).map(([k, v]) => [k, point(size, v)])),

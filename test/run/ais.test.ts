@@ -80,6 +80,16 @@ describe('ais-mi', () => {
     }
     const lg = records.find((r) => r.cell.task === 'linear-gaussian')!;
     assert.ok(Number.isFinite(lg.evaluations[0].trueMI));
+    // The exact MI of the simulated pairs: linear-Gaussian only (exact log p(x)), the same pairs
+    // (seed `data`) hence the same value for every method of the model × seed.
+    const sampleMI = records
+      .filter((r) => r.cell.task === 'linear-gaussian')
+      .map((r) => r.traces!['sampleMI']?.values[0]);
+    assert.equal(sampleMI.length, 4);
+    assert.ok(Number.isFinite(sampleMI[0]), 'linear-gaussian records sampleMI');
+    for (const v of sampleMI) assert.equal(v, sampleMI[0]);
+    for (const r of records.filter((x) => x.cell.task !== 'linear-gaussian'))
+      assert.equal(r.traces!['sampleMI'], undefined, `${r.id} has no exact log p(x)`);
     // The AIS run keeps its HMC diagnostics and the collapse flag.
     const ais = records.find((r) => r.cell.bound === 'ais-prior-t5' && r.cell.task === 'vae-z2')!;
     for (const k of ['acceptance', 'stepSize', 'acceptanceCollapsed'])
