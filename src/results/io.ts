@@ -41,7 +41,11 @@ export interface Manifest {
   command: string | null;
   /** Run counts by status; `requested` is the number of records. */
   runs: { requested: number; ok: number; failed: number; running: number };
-  /** Constants of the runs worth plotting (e.g. `trueMI`), merged over records. */
+  /**
+   * Constants of the experiment worth plotting (e.g. `trueMI`, `logK`): those on which every
+   * record that has them agrees. A per-run value (an AIS run's acceptance) stays in its record
+   * and the frames; it is not an experiment constant.
+   */
   constants: Record<string, number>;
   /** Trace downsampling used (see {@link FrameOptions}). */
   traceEvery: number;
@@ -60,6 +64,17 @@ export interface WriteFramesOptions extends FrameOptions {
 
 const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
 
+/** The constants every record that has them agrees on (exact equality). */
+export function sharedConstants(records: readonly RunRecord[]): Record<string, number> {
+  const values = new Map<string, Set<number>>();
+  for (const r of records)
+    for (const [k, v] of Object.entries(r.constants ?? {}))
+      values.set(k, (values.get(k) ?? new Set<number>()).add(v));
+  return Object.fromEntries(
+    [...values].filter(([, vs]) => vs.size === 1).map(([k, vs]) => [k, [...vs][0] as number]),
+  );
+}
+
 /** The manifest of one experiment's records. */
 export function manifestOf(
   experiment: string,
@@ -67,8 +82,7 @@ export function manifestOf(
   options: WriteFramesOptions = {},
 ): Manifest {
   const latest = [...records].sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt))[0];
-  const constants: Record<string, number> = {};
-  for (const r of records) Object.assign(constants, r.constants ?? {});
+  const constants = sharedConstants(records);
   const count = (s: string) => records.filter((r) => r.status === s).length;
   return {
     schemaVersion: MANIFEST_SCHEMA_VERSION,

@@ -10,7 +10,13 @@ import {
   recordsToFrames,
   tableFromRows,
 } from '../../src/results/frames.ts';
-import { framesFromRecords, readResultSet, writeFrames } from '../../src/results/io.ts';
+import {
+  framesFromRecords,
+  manifestOf,
+  readResultSet,
+  sharedConstants,
+  writeFrames,
+} from '../../src/results/io.ts';
 import { loadResultSet } from '../../src/results/source.ts';
 import { readRecords } from '../../src/results/store.ts';
 import { UserError } from '../../src/types.ts';
@@ -74,6 +80,21 @@ test('writeFrames writes one folder per experiment that readResultSet and loadRe
     loadResultSet(out, 'invertible').frames.evaluations.numRows(),
     loadResultSet(FIXTURES, 'invertible').frames.evaluations.numRows(),
   );
+});
+
+test('manifest constants: only those every record that has them agrees on (no last-one-wins)', () => {
+  const base = readRecords(FIXTURES).records.filter((r) => r.experiment === 'noniid');
+  const records = base.map((r, i) => ({
+    ...r,
+    constants: { ...r.constants, perRun: i, shared: 2.5, ...(i === 0 ? { onlyFirst: 7 } : {}) },
+  }));
+  assert.ok(records.length >= 2);
+  assert.deepEqual(sharedConstants(records), {
+    ...base[0].constants,
+    shared: 2.5,
+    onlyFirst: 7,
+  });
+  assert.equal(manifestOf('noniid', records).constants['perRun'], undefined);
 });
 
 test('a missing or malformed frame is a UserError naming the file and the problem', () => {
