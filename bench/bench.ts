@@ -20,13 +20,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { EXPERIMENTS } from '../experiments/index.ts';
-import {
-  chainState,
-  disposeState,
-  hmcTransition,
-  linearGaussian,
-  randomMlpDecoder,
-} from '../src/ais/index.ts';
+import { chainState, disposeState, hmcTransition, linearGaussian } from '../src/ais/index.ts';
 import { initBackend } from '../src/backend.ts';
 import { getBound } from '../src/bounds/index.ts';
 import type { Objective } from '../src/bounds/objective.ts';
@@ -49,6 +43,7 @@ import {
 } from '../src/estimators/minde/index.ts';
 import { jacobianConditioning } from '../src/eval/jacobian.ts';
 import { linearProbe } from '../src/eval/probe.ts';
+import { randomMlpDecoder } from '../src/generative/decoder-model.ts';
 import { deriveSeed, Rng } from '../src/random.ts';
 import type { GanLoopOptions } from '../src/run/gan-options.ts';
 import { resolveConfig, variant } from '../src/run/grid.ts';

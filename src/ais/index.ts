@@ -24,11 +24,6 @@ import { PROPOSAL_DEFAULTS, type Proposal, priorProposal, trainProposal } from '
 import type { MiBounds } from './result.ts';
 
 export { type AisArgs, aisBounds } from './ais.ts';
-export {
-  type GaussianDecoderArgs,
-  gaussianDecoderModel,
-  randomMlpDecoder,
-} from './gaussian-decoder.ts';
 export { type GiwaeArgs, GiwaeCritic, giwaeBounds, trainGiwaeCritic } from './giwae.ts';
 export {
   type AnnealedTarget,

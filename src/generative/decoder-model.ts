@@ -6,10 +6,12 @@
  * so log p(x | z) = −½ [ Σ_j (x_j − g_j(z))² / σ² + dx·log(2πσ²) ] and
  * log p(z) = −½ [ Σ_k z_k² + dz·log(2π) ]. This is the {@link LatentModel} of `src/ais/model.ts`
  for the MNIST VAE decoder (`vae.ts`) and the GAN generator (`mnist-gan.ts`);
- * the bounds of `src/ais/` only call these four members.
+ * the bounds of `src/ais/` only call these four members. {@link randomMlpDecoder} builds one
+ * around an untrained MLP (the bench's AIS transition).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LatentModel } from '../ais/model.ts';
+import { applyMlp, createDenseStack } from '../encoders/layers.ts';
 import { deriveSeed, Rng } from '../random.ts';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -99,4 +101,32 @@ export class GaussianDecoderModel implements LatentModel {
   dispose(): void {
     this.decoder.dispose();
   }
+}
+
+/**
+ * The model above around an MLP decoder with random (glorot-uniform) weights, relu hidden
+ * layers and a linear output: z [n, dz] → widths… → [n, widths.at(-1)], noise σ (a standard
+ * deviation). What the bench times one AIS transition on (no training needed).
+ */
+export function randomMlpDecoder(
+  latentDim: number,
+  widths: number[],
+  sigma: number,
+  seed: number,
+): GaussianDecoderModel {
+  const layers = createDenseStack(new Rng(seed), 'decoder', latentDim, widths, {
+    kind: 'glorot-uniform',
+  });
+  const decoder: DecoderMean = {
+    latentDim,
+    dataDim: widths[widths.length - 1] as number,
+    mean: (z) => applyMlp(layers, z) as tf.Tensor2D,
+    dispose: () => {
+      for (const l of layers) {
+        l.kernel.dispose();
+        l.bias.dispose();
+      }
+    },
+  };
+  return new GaussianDecoderModel('random-mlp-decoder', decoder, sigma ** 2);
 }
