@@ -161,7 +161,9 @@ export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
     model.dispose();
     return { status: 'stopped' };
   }
-  report(1);
+  // The model is ready; the bound method is the run's one step (no finer progress to show, and
+  // reporting step 1 here would show the run as done, eta 0 s, while AIS still runs).
+  report(0);
   const data = model.sample(loop.samples, deriveSeed(spec.seed, 'data'));
   const proposal = boundMethodRegistry.get(method).usesProposal
     ? await cachedProposal(

@@ -293,7 +293,8 @@ export async function executeRun(spec: RunSpec, ctx: ExecuteContext): Promise<Ru
     record.evaluations.push(evaluation);
     progress.accuracy = evaluation.accuracy ?? progress.accuracy;
     progress.bound = evaluation.trainBound ?? progress.bound;
-    report(evaluation.step);
+    // An ais run's one evaluation sits at step = its K or T, not a training step (steps = 1).
+    report(Math.min(evaluation.step, progress.steps));
     save();
   };
   save();
