@@ -78,11 +78,31 @@ export class GiwaeCritic {
     return this.layers.flatMap((l) => [l.kernel, l.bias] as tf.Variable[]);
   }
 
-  /** Caller owns the result. */
+  /** T on row-aligned pairs: x [n, dx], z [n, dz] → [n]. Caller owns the result. */
   apply(x: tf.Tensor2D, z: tf.Tensor2D): tf.Tensor1D {
-    return tf.tidy(
-      () => tf.reshape(applyMlp(this.layers, tf.concat([x, z], 1)), [-1]) as tf.Tensor1D,
-    );
+    return this.applyRepeated(x, z, 1);
+  }
+
+  /**
+   * T(x_i, z_{i·r+j}) for r latents per data point: x [n, dx], z [n·r, dz] (row i·r + j pairs
+   * with x_i, the layout of `repeatRows` and `drawFromProposal`) → [n·r]. The first layer on
+   * [x; z] is split as x·W_x + z·W_z + b, and x·W_x [n, h] is computed once per data point and
+   * repeated rather than once per pair: on MNIST (dx = 784, dz = 10, h = 256) that is 98 % of
+   * the first layer's multiply-adds per pair, ~3/4 of the critic's (same function; the sums
+   * are only grouped differently). Caller owns the result.
+   */
+  applyRepeated(x: tf.Tensor2D, z: tf.Tensor2D, r: number): tf.Tensor1D {
+    return tf.tidy(() => {
+      const [first, ...rest] = this.layers as [DenseLayer, ...DenseLayer[]];
+      const dx = x.shape[1];
+      const wx = tf.slice(first.kernel, [0, 0], [dx, -1]); // [dx, h]
+      const wz = tf.slice(first.kernel, [dx, 0], [-1, -1]); // [dz, h]
+      const xPart = repeatRows(tf.matMul(x, wx), r); // [n·r, h]
+      const pre = tf.add(tf.add(xPart, tf.matMul(z, wz)), first.bias) as tf.Tensor2D; // [n·r, h]
+      // A one-layer critic is linear; otherwise the first layer is a hidden relu layer.
+      const out = rest.length ? applyMlp(rest, tf.relu(pre)) : pre; // [n·r, 1]
+      return tf.reshape(out, [-1]) as tf.Tensor1D;
+    });
   }
 
   dispose(): void {
@@ -125,17 +145,19 @@ export function trainGiwaeCritic(
     const batch = model.sample(b, deriveSeed(dataSeed, String(step)));
     const { mean, logStd } = proposal.gaussian(batch.x);
     const draws = drawFromProposal(mean, logStd, k - 1, negatives); // z [B·(K−1), dz]
-    const xRep = repeatRows(batch.x, k - 1); // [B·(K−1), dx]
     optimizer.minimize(
       () => {
         const tPos = critic.apply(batch.x, batch.z); // [B]
-        const tNeg = tf.reshape(critic.apply(xRep, draws.z), [b, k - 1]) as tf.Tensor2D; // [B, K−1]
+        const tNeg = tf.reshape(critic.applyRepeated(batch.x, draws.z, k - 1), [
+          b,
+          k - 1,
+        ]) as tf.Tensor2D; // [B, K−1]
         return tf.neg(tf.mean(contrastive(tPos, tNeg, k))) as tf.Scalar;
       },
       false,
       critic.variables,
     );
-    for (const t of [batch.x, batch.z, mean, logStd, draws.z, draws.logR, xRep]) t.dispose();
+    for (const t of [batch.x, batch.z, mean, logStd, draws.z, draws.logR]) t.dispose();
   }
   optimizer.dispose();
   return critic;
@@ -175,7 +197,7 @@ export function giwaeBounds(
       const { z, logR } = drawFromProposal(mean, logStd, kc, rng); // [N·kc, dz], [N·kc]
       const xRep = repeatRows(data.x, kc); // [N·kc, dx]
       const w = tf.sub(tf.add(model.logLikelihood(xRep, z), model.logPrior(z)), logR); // [N·kc]
-      return tf.stack([w, critic.apply(xRep, z)]); // [2, N·kc]
+      return tf.stack([w, critic.applyRepeated(data.x, z, kc)]); // [2, N·kc]
     });
     const values = chunk.dataSync();
     chunk.dispose();

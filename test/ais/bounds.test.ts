@@ -18,6 +18,7 @@ import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   boundMethodRegistry,
+  GiwaeCritic,
   type LinearGaussianModel,
   linearGaussian,
   type MiBounds,
@@ -28,7 +29,7 @@ import {
 import { groupedMeanCi } from '../../src/ais/summary.ts';
 import type { Options } from '../../src/types.ts';
 import { UserError } from '../../src/types.ts';
-import { testBackend } from '../helpers.ts';
+import { leakedTensors, testBackend } from '../helpers.ts';
 
 const N = 64;
 const SEED = 3;
@@ -164,6 +165,43 @@ describe('bounds on the linear-Gaussian model', () => {
 });
 
 describe('exact identities', () => {
+  it('the GIWAE critic on r latents per x (first layer split as x·W_x repeated + z·W_z) is the MLP on [x; z]', () => {
+    const critic = new GiwaeCritic(5, 2, [8, 8], 3);
+    const vars = critic.variables; // [k1 [7, 8], b1, k2 [8, 8], b2, k3 [8, 1], b3]
+    // The last kernel starts at zero (T ≡ 0): give it values so that the test can fail.
+    const random = tf.randomNormal([8, 1], 0, 1, 'float32', 7);
+    vars[4]!.assign(random);
+    random.dispose();
+    const leaked = leakedTensors(() => {
+      const x = tf.randomNormal([3, 5], 0, 1, 'float32', 1) as tf.Tensor2D;
+      const z = tf.randomNormal([6, 2], 0, 1, 'float32', 2) as tf.Tensor2D; // rows i·2 + j ↔ x_i
+      const got = critic.applyRepeated(x, z, 2);
+      // Reference: the plain MLP on the concatenated pairs, written out layer by layer.
+      const want = tf.tidy(() => {
+        const xRep = tf.gather(x, [0, 0, 1, 1, 2, 2]); // [6, 5]
+        let h: tf.Tensor = tf.concat([xRep, z], 1); // [6, 7]
+        h = tf.relu(tf.add(tf.matMul(h as tf.Tensor2D, vars[0]!), vars[1]!));
+        h = tf.relu(tf.add(tf.matMul(h as tf.Tensor2D, vars[2]!), vars[3]!));
+        return tf.reshape(tf.add(tf.matMul(h as tf.Tensor2D, vars[4]!), vars[5]!), [-1]);
+      });
+      const g = got.dataSync();
+      const w = want.dataSync();
+      assert.equal(g.length, 6);
+      assert.ok(
+        w.some((v) => Math.abs(v) > 0.1),
+        'a non-trivial critic',
+      );
+      for (let i = 0; i < 6; i++) assert.ok(Math.abs(g[i]! - w[i]!) < 1e-5, `${g[i]} vs ${w[i]}`);
+      const x1 = tf.slice(x, [1, 0], [1, 5]) as tf.Tensor2D; // x_1
+      const z3 = tf.slice(z, [3, 0], [1, 2]) as tf.Tensor2D; // its second latent (row 1·2 + 1)
+      const one = critic.apply(x1, z3);
+      assert.ok(Math.abs(one.dataSync()[0]! - w[3]!) < 1e-5, 'apply = applyRepeated with r = 1');
+      tf.dispose([x, z, got, want, x1, z3, one]);
+    });
+    assert.equal(leaked, 0);
+    critic.dispose();
+  });
+
   it('IWAE with the prior: log p(x_i | z_i) − Û_K(x_i) ≤ log K for every point, and saturates near log K at high MI', async () => {
     const high = linearGaussian({ latentDim: 2, dataDim: 5, sigma: 0.05, seed: 1 });
     const pairs = high.sample(32, 8);
