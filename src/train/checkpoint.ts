@@ -197,3 +197,28 @@ export class StateReader {
     return this;
   }
 }
+
+/**
+ * `checkpoint` with the state of the loop's caller (an executor's traces, a fit's curves) kept
+ * beside the loop's own, under `key` of the loop state: `get` is read at every save, and `set`
+ * is called here, at once, with the value saved in `checkpoint.resume` (when resuming). The
+ * loop then sees a plain {@link LoopCheckpoint}. Returns undefined for an undefined checkpoint.
+ */
+export function withCallerState<T>(
+  checkpoint: LoopCheckpoint | undefined,
+  key: string,
+  get: () => T,
+  set: (value: T) => void,
+): LoopCheckpoint | undefined {
+  if (!checkpoint) return undefined;
+  if (checkpoint.resume) {
+    if (!(key in checkpoint.resume.loop)) {
+      throw new UserError(`checkpoint lacks the loop state '${key}'; rerun with --force`);
+    }
+    set(checkpoint.resume.loop[key] as T);
+  }
+  return {
+    resume: checkpoint.resume,
+    save: (state) => checkpoint.save({ ...state, loop: { ...state.loop, [key]: get() } }),
+  };
+}
