@@ -34,14 +34,14 @@ export interface FitContext {
   /** Polled between training steps: true stops the fit (status `stopped`). */
   shouldStop?(): boolean;
   /**
-   * Called at each evaluation of the curves, as it happens (neural estimators: before the
-   * checkpoint of that step is saved), with the point's training and held-out estimates
-   * (null where there is none or it is not finite). The other kinds do not call it.
+   * Called at each evaluation of the curves, as it happens (before the checkpoint of that step
+   * is saved), with the point's training and held-out estimates (null where there is none or
+   * it is not finite). Neural and diffusion estimators; the baselines do not call it.
    */
   onEvaluation?(point: { step: number; train: number | null; heldOut: number | null }): void;
   /**
-   * Neural estimators: saves the fit's state after every evaluation and resumes from
-   * `checkpoint.resume` (`bmi-benchmark`'s runs). The other kinds ignore it.
+   * Neural and diffusion estimators: saves the fit's state after every evaluation and resumes
+   * from `checkpoint.resume` (`bmi-benchmark`'s runs). The baselines ignore it.
    */
   checkpoint?: LoopCheckpoint;
 }

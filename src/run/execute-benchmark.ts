@@ -18,12 +18,11 @@
  * noisy evaluations. The evaluations keep the whole curve, so both can be read from the frames
  * (`scripts/findings.ts` prints both).
  *
- * Checkpoints: a neural estimator commits each evaluation as it happens and its fit saves its
- * whole state right after (`estimate/neural.ts`), so an interrupted run resumes from its last
- * evaluation. The baselines (KSG, Gaussian: nothing trained) and the diffusion estimators
- * (MINDE: its own training loop, not checkpointed yet) commit their curve after the fit and
- * then save one checkpoint of the run's outcome (no tensors); an interrupted fit of theirs
- * restarts from step 0.
+ * Checkpoints: a neural or diffusion estimator commits each evaluation as it happens and its
+ * fit saves its whole state right after (`estimate/neural.ts`, `estimate/diffusion.ts`), so an
+ * interrupted run resumes from its last evaluation. The baselines (KSG, Gaussian: nothing
+ * trained, one evaluation) commit it after the fit and then save one checkpoint of the run's
+ * outcome (no tensors).
  */
 import { createDataEstimator, type EstimatorSpec } from '../estimate/estimate.ts';
 import type { NeuralSettings } from '../estimate/neural.ts';
@@ -104,7 +103,7 @@ export async function executeBenchmark(scope: RunScope): Promise<LoopOutcome> {
       report(p.step);
     },
     shouldStop: ctx.shouldStop,
-    // Neural estimators: each evaluation is committed as it happens, then checkpointed.
+    // Neural and diffusion estimators: each evaluation is committed as it happens, then saved.
     onEvaluation: (point) =>
       commit({
         step: point.step,
@@ -155,7 +154,7 @@ export async function executeBenchmark(scope: RunScope): Promise<LoopOutcome> {
       ? { status: 'ok' }
       : { status: 'failed', error: { message: result.error ?? 'the estimate is not finite' } };
   if (committed < 0 && last) {
-    // A fit that committed nothing as it went (not neural) saves once, after its whole curve.
+    // A fit that committed nothing as it went (a baseline) saves once, after its evaluation.
     checkpoint.save(new StateWriter().build(last.step, { outcome }));
   }
   return outcome;

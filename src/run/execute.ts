@@ -348,7 +348,7 @@ export const EXECUTORS: Readonly<Record<LoopKind, LoopExecutor>> = {
   'bound-only': { run: executeBoundOnly, checkpointing: 'every-evaluation' },
   staircase: { run: executeStaircase, checkpointing: 'every-evaluation' },
   correlation: { run: executeCorrelation, checkpointing: 'every-evaluation' },
-  // The neural estimators; the baselines and MINDE save once, after their fit (see the module).
+  // The baselines (one evaluation, nothing trained) save their outcome once (see the module).
   benchmark: { run: executeBenchmark, checkpointing: 'every-evaluation' },
   gan: { run: executeGan, checkpointing: 'every-evaluation' },
   ais: { run: executeAis, checkpointing: 'final-evaluation' },

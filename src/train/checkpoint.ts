@@ -111,6 +111,21 @@ export class StateWriter {
 
   private readonly orders: Record<string, string[]> = {};
 
+  /**
+   * Saves plain arrays (state kept outside TF.js: MINDE's Adam moments and weight average) as
+   * `<name>/<k>`, 1-d; copied now.
+   */
+  arrays(name: string, arrays: readonly Float32Array[]): this {
+    arrays.forEach((a, k) => {
+      this.tensors[`${name}/${k}`] = {
+        dtype: 'F32',
+        shape: [a.length],
+        data: Float32Array.from(a),
+      };
+    });
+    return this;
+  }
+
   build(step: number, loop: Record<string, unknown>): SavedState {
     return {
       step,
@@ -158,6 +173,20 @@ export class StateReader {
       }
       tf.tidy(() => v.assign(tf.tensor(saved.data, saved.shape, v.dtype)));
       this.tfName.set(names[i], v.name);
+    });
+    return this;
+  }
+
+  /** Copies the arrays saved with {@link StateWriter.arrays} into `into` (same lengths, checked). */
+  arrays(name: string, into: readonly Float32Array[]): this {
+    into.forEach((a, k) => {
+      const saved = this.state.tensors[`${name}/${k}`];
+      if (!saved || saved.data.length !== a.length) {
+        throw new UserError(
+          `checkpoint has no array '${name}/${k}' of length ${a.length}: it was written by a different model; rerun with --force`,
+        );
+      }
+      a.set(saved.data);
     });
     return this;
   }

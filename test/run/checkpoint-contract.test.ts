@@ -29,20 +29,24 @@ import { expandRuns, type RunSpec, resolveConfig } from '../../src/run/grid.ts';
 import { tempDir, testBackend } from '../helpers.ts';
 
 /**
- * The cell each kind runs, where the first of its smoke grid is not the telling one: the
- * benchmark's first estimators are KSG and the Gaussian baseline (nothing trained);
- * ais-mi's GIWAE trains both a proposal and a critic.
+ * The cells each kind runs, where the first of its smoke grid is not the telling one: the
+ * benchmark's first estimators are KSG and the Gaussian baseline (nothing trained), and its
+ * neural and diffusion estimators train in different loops; ais-mi's GIWAE trains both a
+ * proposal and a critic.
  */
-const CELLS: Partial<Record<LoopKind, (spec: RunSpec) => boolean>> = {
-  benchmark: (s) => s.cell.bound === 'infonce',
-  ais: (s) => s.cell.bound === 'giwae' && s.cell.task === 'linear-gaussian',
+const CELLS: Partial<Record<LoopKind, Record<string, (spec: RunSpec) => boolean>>> = {
+  benchmark: {
+    neural: (s) => s.cell.bound === 'infonce',
+    diffusion: (s) => s.cell.bound === 'minde-j',
+  },
+  ais: { giwae: (s) => s.cell.bound === 'giwae' && s.cell.task === 'linear-gaussian' },
 };
 
 /** The experiment of a kind, where its first is slow (RealNVP encoders): the MLP sweep. */
 const EXPERIMENT: Partial<Record<LoopKind, string>> = { sweep: 'critic-impact' };
 
-/** The smoke run of `kind` the contract is checked on. */
-function smokeRun(kind: LoopKind): RunSpec {
+/** The smoke run of `kind` the contract is checked on (`pick`: the first of its grid). */
+function smokeRun(kind: LoopKind, pick: (spec: RunSpec) => boolean = () => true): RunSpec {
   const definition =
     EXPERIMENTS[EXPERIMENT[kind] ?? ''] ?? Object.values(EXPERIMENTS).find((d) => d.loop === kind);
   assert.ok(definition, `loop kind '${kind}' has no experiment to check its checkpoints on`);
@@ -53,7 +57,7 @@ function smokeRun(kind: LoopKind): RunSpec {
   );
   const config = resolveConfig(definition, 'smoke');
   const specs = expandRuns(definition, config, 'smoke').filter((s) => s.seed === 0);
-  const spec = specs.find(CELLS[kind] ?? (() => true));
+  const spec = specs.find(pick);
   assert.ok(spec, `no smoke run of '${definition.id}' to check`);
   return spec;
 }
@@ -96,9 +100,16 @@ describe('every loop kind checkpoints and resumes as it declares', () => {
     shouldStop,
   });
 
-  for (const kind of Object.keys(LOOP_AXES) as LoopKind[]) {
-    it(`${kind} (${EXECUTORS[kind].checkpointing})`, async () => {
-      const spec = smokeRun(kind);
+  const cases = (Object.keys(LOOP_AXES) as LoopKind[]).flatMap((kind) =>
+    Object.entries(CELLS[kind] ?? { first: () => true }).map(([name, pick]) => ({
+      kind,
+      name,
+      pick,
+    })),
+  );
+  for (const { kind, name, pick } of cases) {
+    it(`${kind}, ${name} cell (${EXECUTORS[kind].checkpointing})`, async () => {
+      const spec = smokeRun(kind, pick);
       const id = spec.id;
       const whole = tempDir(`mimax-contract-${kind}-`);
       const uninterrupted = await executeRun(spec, context(whole));
