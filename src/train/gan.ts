@@ -314,13 +314,13 @@ export class GanNoise {
 }
 
 /** Where a {@link RowStream} is: the order's RNG before it drew this epoch's order, and the row. */
-export interface RowStreamState {
+interface RowStreamState {
   epochRng: RngState;
   position: number;
 }
 
 /** Minibatches of rows of a fixed [n, 2] set, each epoch in a fresh seeded order. */
-export class RowStream {
+class RowStream {
   private order: Int32Array;
   private position = 0;
   private readonly rng: Rng;
