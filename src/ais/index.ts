@@ -12,6 +12,7 @@
  * | ais-q       | as ais-prior, from q(z | x)              | as ais-prior, annealing to q(z | x)         |
  * | giwae       | —                                        | GIWAE with a learned critic T(x, z)         |
  */
+import type * as tf from '@tensorflow/tfjs-core';
 import { resolveOptions } from '../options.ts';
 import { deriveSeed } from '../random.ts';
 import { Registry, type RegistryEntry } from '../registry.ts';
@@ -63,6 +64,8 @@ export interface BoundMethodEntry extends RegistryEntry {
   /**
    * The bounds on N pairs. `options` arrive resolved and validated; `proposal`, when given,
    * is used instead of training one (and is not disposed). `data` stays the caller's.
+   * `onTrained` is shown every model the method trains itself, by owner, before it is
+   * disposed (see {@link OnTrained}).
    */
   run(
     model: LatentModel,
@@ -70,8 +73,16 @@ export interface BoundMethodEntry extends RegistryEntry {
     options: Options,
     seed: Seed,
     proposal?: Proposal,
+    onTrained?: OnTrained,
   ): Promise<MiBounds>;
 }
+
+/**
+ * Sees the variables of a model a bound method trained for this call (`proposal`: a q it
+ * trained because none was given; `giwae-critic`: GIWAE's critic T(x, z)) once trained and
+ * before they are disposed, to keep them (the `ais` loop's checkpoint); it must not change them.
+ */
+export type OnTrained = (owner: string, variables: readonly tf.Variable[]) => void;
 
 /** Every bound method by id. */
 export const boundMethodRegistry = new Registry<BoundMethodEntry>('bound method');
@@ -161,6 +172,7 @@ function withProposal(
   seed: Seed,
   given: Proposal | undefined,
   body: (proposal: Proposal) => MiBounds,
+  onTrained?: OnTrained,
 ): MiBounds {
   if (given) return body(given);
   const proposal = trainProposal(
@@ -169,7 +181,9 @@ function withProposal(
     deriveSeed(seed, 'proposal'),
   );
   try {
-    return body(proposal);
+    const bounds = body(proposal);
+    onTrained?.('proposal', proposal.variables);
+    return bounds;
   } finally {
     proposal.dispose();
   }
@@ -256,8 +270,15 @@ boundMethodRegistry.register('iwae-q', {
     validateIwae(o, "bound method 'iwae-q'");
     validateProposalOptions(o['proposal'] as Options, "bound method 'iwae-q' proposal");
   },
-  run: async (model, data, o, seed, given) =>
-    withProposal(model, o, seed, given, (q) => iwaeBounds(model, data, q, iwaeArgs(o), seed)),
+  run: async (model, data, o, seed, given, onTrained) =>
+    withProposal(
+      model,
+      o,
+      seed,
+      given,
+      (q) => iwaeBounds(model, data, q, iwaeArgs(o), seed),
+      onTrained,
+    ),
 });
 boundMethodRegistry.register('ais-prior', {
   description: 'multi-chain AIS from the prior with HMC (T steps, S chains); BDMC upper bound',
@@ -277,8 +298,15 @@ boundMethodRegistry.register('ais-q', {
     validateAis(o, "bound method 'ais-q'");
     validateProposalOptions(o['proposal'] as Options, "bound method 'ais-q' proposal");
   },
-  run: async (model, data, o, seed, given) =>
-    withProposal(model, o, seed, given, (q) => aisBounds(model, data, q, aisArgs(o), seed)),
+  run: async (model, data, o, seed, given, onTrained) =>
+    withProposal(
+      model,
+      o,
+      seed,
+      given,
+      (q) => aisBounds(model, data, q, aisArgs(o), seed),
+      onTrained,
+    ),
 });
 boundMethodRegistry.register('giwae', {
   description:
@@ -315,7 +343,7 @@ boundMethodRegistry.register('giwae', {
     validateCommon(o, context);
     validateProposalOptions(o['proposal'] as Options, `${context} proposal`);
   },
-  async run(model, data, o, seed, given) {
+  async run(model, data, o, seed, given, onTrained) {
     const args: GiwaeArgs = {
       samples: o['K'] as number,
       criticHidden: o['criticHidden'] as number[],
@@ -330,13 +358,15 @@ boundMethodRegistry.register('giwae', {
       const critic = trainGiwaeCritic(model, q, args, deriveSeed(seed, 'critic'));
       const criticSeconds = (performance.now() - started) / 1000;
       try {
-        return giwaeBounds(model, data, q, critic, args, seed, { criticSeconds });
+        const bounds = giwaeBounds(model, data, q, critic, args, seed, { criticSeconds });
+        onTrained?.('giwae-critic', critic.variables);
+        return bounds;
       } finally {
         critic.dispose();
       }
     };
     if (o['base'] === 'prior') return body(priorProposal(model.latentDim));
-    return withProposal(model, o, seed, given, body);
+    return withProposal(model, o, seed, given, body, onTrained);
   },
 });
 
@@ -344,6 +374,7 @@ boundMethodRegistry.register('giwae', {
  * Runs bound method `method` on `data` with `options` (overrides of its defaults: an unknown
  * key, a wrong type or a bad range is a `UserError` naming the field). With a `proposal`, the
  * method uses it instead of training one; the caller keeps ownership of it and of `data`.
+ * `onTrained` sees the models the method trains itself ({@link OnTrained}).
  */
 export async function runBoundMethod(
   method: string,
@@ -352,11 +383,12 @@ export async function runBoundMethod(
   options: Options | undefined,
   seed: Seed,
   proposal?: Proposal,
+  onTrained?: OnTrained,
 ): Promise<MiBounds> {
   const entry = boundMethodRegistry.get(method);
   const resolved = resolveBoundOptions(method, options);
   checkData(model, data);
-  return entry.run(model, data, resolved, seed, proposal);
+  return entry.run(model, data, resolved, seed, proposal, onTrained);
 }
 
 /** Throws a `UserError` when `data` does not fit `model` (a latent or data size it lacks). */

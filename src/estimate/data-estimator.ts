@@ -4,6 +4,7 @@
  * estimator), KSG and the Gaussian baseline alike. `bmi-benchmark` uses the same interface.
  * Imports no TF.js.
  */
+import type { LoopCheckpoint } from '../train/checkpoint.ts';
 import type { Options } from '../types.ts';
 import type { Sample } from './sample.ts';
 
@@ -32,6 +33,17 @@ export interface FitContext {
   onProgress?(progress: FitProgress): void;
   /** Polled between training steps: true stops the fit (status `stopped`). */
   shouldStop?(): boolean;
+  /**
+   * Called at each evaluation of the curves, as it happens (before the checkpoint of that step
+   * is saved), with the point's training and held-out estimates (null where there is none or
+   * it is not finite). Neural and diffusion estimators; the baselines do not call it.
+   */
+  onEvaluation?(point: { step: number; train: number | null; heldOut: number | null }): void;
+  /**
+   * Neural and diffusion estimators: saves the fit's state after every evaluation and resumes
+   * from `checkpoint.resume` (`bmi-benchmark`'s runs). The baselines ignore it.
+   */
+  checkpoint?: LoopCheckpoint;
 }
 
 /** The outcome of one fit (one estimator, one seed). */

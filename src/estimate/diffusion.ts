@@ -9,6 +9,13 @@
  * order of epoch e), `minde:train` (masks, t and ε of the training batches),
  * `minde:eval:<step>` (the curves' draws), `minde:estimate` / `minde:train-estimate` (the final
  * draws on the held-out and train rows).
+ *
+ * With `FitContext.checkpoint`, the fit saves after every evaluation (the final estimate's
+ * included) the network (`minde/...`), the master values and moments of its Adam
+ * (`minde-adam/values|m|v/<k>`), the weight average (`minde-ema/<k>`) and, as JSON, Adam's
+ * step count, the average's update count, the training draws' RNG, the curves and the final
+ * estimate; it resumes from them bit-exactly (each epoch's order and each evaluation's draws
+ * come from their own seeds, so they need nothing saved).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import {
@@ -28,7 +35,8 @@ import {
   WeightAverage,
   widthFor,
 } from '../estimators/minde/index.ts';
-import { deriveSeed, Rng } from '../random.ts';
+import { deriveSeed, Rng, type RngState } from '../random.ts';
+import { StateReader, StateWriter } from '../train/checkpoint.ts';
 import { yieldSometimes } from '../train/pending.ts';
 import type { Options } from '../types.ts';
 import type { CurvePoint, DataEstimator, FitContext, FitResult } from './data-estimator.ts';
@@ -72,7 +80,7 @@ export class MindeDataEstimator implements DataEstimator {
   }
 
   async fit(train: Sample, test: Sample, context: FitContext): Promise<FitResult> {
-    const started = performance.now();
+    let started = performance.now();
     // A batch larger than a split would make every epoch empty (and the estimate garbage).
     const tooFew = splitTooSmall(train, test, this.minSplitRows);
     if (tooFew) return tooFew;
@@ -119,17 +127,79 @@ export class MindeDataEstimator implements DataEstimator {
     let order: Int32Array | null = null;
     let orderEpoch = -1;
     let lastEstimate: number | null = null;
+    /** The final estimate (held out, its sd, on train rows), once computed; null in JSON = NaN. */
+    let final: { mean: number | null; sd: number | null; train: number | null } | null = null;
+    const save = (at: number) => {
+      if (!context.checkpoint) return;
+      const { t, values, m, v } = adam.state;
+      const writer = new StateWriter()
+        .model('minde', network.variables)
+        .arrays('minde-adam/values', values)
+        .arrays('minde-adam/m', m)
+        .arrays('minde-adam/v', v)
+        .arrays('minde-ema', ema.averages);
+      context.checkpoint.save(
+        writer.build(at, {
+          fit: {
+            adamSteps: t,
+            emaUpdates: ema.updateCount,
+            trainRng: trainRng.getState(),
+            trainCurve,
+            heldOutCurve,
+            lastEstimate,
+            final,
+            seconds: (performance.now() - started) / 1000,
+          },
+        }),
+      );
+    };
+    // Evaluation `step` of the curves: recorded, reported, then saved.
+    const evaluated = (step: number, heldOut: number | null, onTrain: number | null) => {
+      heldOutCurve.push({ step, estimate: heldOut });
+      trainCurve.push({ step, estimate: onTrain });
+      context.onEvaluation?.({ step, train: onTrain, heldOut });
+      save(step);
+    };
+    const resume = context.checkpoint?.resume;
+    let start = 0;
     try {
-      for (let step = 0; step < steps; step++) {
-        if (step % evalEvery === 0) {
+      if (resume) {
+        const reader = new StateReader(resume);
+        const saved = reader.loop['fit'] as {
+          adamSteps: number;
+          emaUpdates: number;
+          trainRng: RngState;
+          trainCurve: CurvePoint[];
+          heldOutCurve: CurvePoint[];
+          lastEstimate: number | null;
+          final: typeof final;
+          seconds: number;
+        };
+        adam.restore(saved.adamSteps, (state) => {
+          reader
+            .arrays('minde-adam/values', state.values)
+            .arrays('minde-adam/m', state.m)
+            .arrays('minde-adam/v', state.v);
+        });
+        reader.arrays('minde-ema', ema.averages);
+        ema.setUpdateCount(saved.emaUpdates);
+        trainRng.setState(saved.trainRng);
+        trainCurve.push(...saved.trainCurve);
+        heldOutCurve.push(...saved.heldOutCurve);
+        lastEstimate = saved.lastEstimate;
+        final = saved.final;
+        started = performance.now() - saved.seconds * 1000;
+        start = resume.step;
+      }
+      for (let step = start; step < steps; step++) {
+        if (step % evalEvery === 0 && !(resume && step === start)) {
           const rng = new Rng(deriveSeed(context.seed, `minde:eval:${step}`));
           const [heldOut, onTrain] = withAverage((p) => [
             mindeEstimate(p, this.variant, test, sampler, rng, 1).mean,
             mindeEstimate(p, this.variant, head, sampler, rng, 1).mean,
           ]);
           lastEstimate = finiteOrNull(heldOut);
-          heldOutCurve.push({ step, estimate: lastEstimate });
-          trainCurve.push({ step, estimate: finiteOrNull(onTrain) });
+          evaluated(step, lastEstimate, finiteOrNull(onTrain));
         }
         if (context.shouldStop?.()) return result('stopped');
         const epoch = Math.floor(step / batchesPerEpoch);
@@ -153,34 +223,42 @@ export class MindeDataEstimator implements DataEstimator {
         context.onProgress?.({ step: step + 1, steps, estimate: lastEstimate });
         await yieldSometimes();
       }
-      const [final, onTrain] = withAverage((p) => [
-        mindeEstimate(
-          p,
-          this.variant,
-          test,
-          sampler,
-          new Rng(deriveSeed(context.seed, 'minde:estimate')),
-          o.mcSamples,
-        ),
-        mindeEstimate(
-          p,
-          this.variant,
-          head,
-          sampler,
-          new Rng(deriveSeed(context.seed, 'minde:train-estimate')),
-          o.mcSamples,
-        ),
-      ]);
-      heldOutCurve.push({ step: steps, estimate: finiteOrNull(final.mean) });
-      trainCurve.push({ step: steps, estimate: finiteOrNull(onTrain.mean) });
-      if (!Number.isFinite(final.mean)) {
+      // Resumed from the checkpoint of the final estimate: it is in `final` already.
+      if (!final) {
+        const [heldOut, onTrain] = withAverage((p) => [
+          mindeEstimate(
+            p,
+            this.variant,
+            test,
+            sampler,
+            new Rng(deriveSeed(context.seed, 'minde:estimate')),
+            o.mcSamples,
+          ),
+          mindeEstimate(
+            p,
+            this.variant,
+            head,
+            sampler,
+            new Rng(deriveSeed(context.seed, 'minde:train-estimate')),
+            o.mcSamples,
+          ),
+        ]);
+        // JSON keeps no NaN: a non-finite value is saved as null and read back as NaN.
+        final = {
+          mean: finiteOrNull(heldOut.mean),
+          sd: finiteOrNull(heldOut.sd),
+          train: finiteOrNull(onTrain.mean),
+        };
+        evaluated(steps, final.mean, final.train);
+      }
+      if (final.mean === null) {
         return result('failed', `the held-out estimate is not finite after ${steps} steps`);
       }
       return {
         ...result('ok'),
         estimate: final.mean,
-        trainEstimate: onTrain.mean,
-        mcSd: final.sd,
+        trainEstimate: final.train ?? Number.NaN,
+        mcSd: final.sd ?? Number.NaN,
       };
     } finally {
       network.dispose();

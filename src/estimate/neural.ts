@@ -7,11 +7,17 @@
  *
  * Seeds, split by purpose from the fit's seed: `init:critic`, `init:estimator`,
  * `data:epoch:<e>` (batch order of epoch e).
+ *
+ * With `FitContext.checkpoint`, the fit saves at every evaluation the loop's state (critic,
+ * estimator, Adam: `train/ground-truth.ts`) and its own (`fit`: the curves so far and the fit's
+ * seconds), and resumes from it; the batch order needs nothing saved (each epoch's order is
+ * derived from its seed).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createCritic } from '../critics/index.ts';
 import { createEstimator, resolveEstimatorOptions } from '../estimators/index.ts';
 import { deriveSeed, Rng } from '../random.ts';
+import { withCallerState } from '../train/checkpoint.ts';
 import { heldOutEstimate, runGroundTruth } from '../train/ground-truth.ts';
 import type { Options } from '../types.ts';
 import type { CurvePoint, DataEstimator, FitContext, FitResult } from './data-estimator.ts';
@@ -63,7 +69,7 @@ export class NeuralDataEstimator implements DataEstimator {
   }
 
   async fit(train: Sample, test: Sample, context: FitContext): Promise<FitResult> {
-    const started = performance.now();
+    let started = performance.now();
     // A batch larger than a split would make every epoch empty (and the estimate garbage).
     const tooFew = splitTooSmall(train, test, this.minSplitRows);
     if (tooFew) return tooFew;
@@ -95,6 +101,27 @@ export class NeuralDataEstimator implements DataEstimator {
     let order: Int32Array | null = null;
     let orderEpoch = -1;
     try {
+      const checkpoint = withCallerState(
+        context.checkpoint,
+        'fit',
+        () => ({
+          trainCurve,
+          heldOutCurve,
+          lastTrain,
+          seconds: (performance.now() - started) / 1000,
+        }),
+        (saved: {
+          trainCurve: CurvePoint[];
+          heldOutCurve: CurvePoint[];
+          lastTrain: number | null;
+          seconds: number;
+        }) => {
+          trainCurve.push(...saved.trainCurve);
+          heldOutCurve.push(...saved.heldOutCurve);
+          lastTrain = saved.lastTrain;
+          started = performance.now() - saved.seconds * 1000;
+        },
+      );
       const outcome = await runGroundTruth({
         critic,
         estimator,
@@ -124,11 +151,13 @@ export class NeuralDataEstimator implements DataEstimator {
             lastTrain = finiteOrNull(sum / window.length);
             trainCurve.push({ step, estimate: lastTrain });
           }
-          const heldOut = heldOutEstimate(critic, estimator, testX, testY, k);
-          heldOutCurve.push({ step, estimate: finiteOrNull(heldOut) });
+          const heldOut = finiteOrNull(heldOutEstimate(critic, estimator, testX, testY, k));
+          heldOutCurve.push({ step, estimate: heldOut });
+          context.onEvaluation?.({ step, train: window.length > 0 ? lastTrain : null, heldOut });
         },
         onStep: (step) => context.onProgress?.({ step: step + 1, steps, estimate: lastTrain }),
         shouldStop: context.shouldStop,
+        checkpoint,
       });
       const estimate = heldOutCurve.at(-1)?.estimate ?? Number.NaN;
       const result: FitResult = {

@@ -21,9 +21,23 @@
  * `constants`: the same numbers, every diagnostic of the method, the model's training summary
  * (epochs, loss, validation ELBO, σ², seconds, as `model:<name>`). The training curves of the model go to the
  * traces `model:<series>` (step = epoch or iteration).
+ *
+ * Checkpoint: a run evaluates once, at its end, so its checkpoint (written at that evaluation,
+ * step = K or T) does not continue a computation; it keeps what the run trained for itself and
+ * names what it used, so a user can reload them: the learned proposal q (owner `proposal`) and
+ * GIWAE's critic T(x, z) (owner `giwae-critic`) as tensors, and in the loop state the
+ * generative model (name, options, and its weights folder in the cache, relative to the
+ * results folder; null for the untrained linear-Gaussian models), the proposal's cache folder,
+ * and the run's outcome. A `running` record with that checkpoint (a kill between the
+ * checkpoint and the record's final write) ends with the saved outcome without recomputing.
+ * An interruption before the evaluation restarts the run from the beginning: the expensive
+ * stages are not redone, since the trained model and q are cached as soon as they are trained
+ * (the model's training and q's are single calls with no evaluation inside, so a kill during
+ * one of them retrains it; the per-method stages, the GIWAE critic and the bounds, are the
+ * method's own computation and are redone).
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   boundMethodRegistry,
@@ -42,6 +56,7 @@ import {
 } from '../generative/weights-file.ts';
 import { deriveSeed } from '../random.ts';
 import type { Trace } from '../results/schema.ts';
+import { StateWriter } from '../train/checkpoint.ts';
 import type { Json, Options } from '../types.ts';
 import { aisLoopOptions, methodSizeField } from './ais-options.ts';
 import type { LoopOutcome, RunScope } from './execute.ts';
@@ -129,7 +144,10 @@ function sampleMutualInformation(model: LatentModel, data: JointSample): number 
 }
 
 export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
-  const { spec, record, commit, report, ctx } = scope;
+  const { spec, record, commit, report, ctx, checkpoint } = scope;
+  const saved = checkpoint.resume?.loop['outcome'] as LoopOutcome | undefined;
+  // Resumed from the checkpoint of its one evaluation: the record already holds all of it.
+  if (saved) return saved;
   const c = spec.config;
   const loop = aisLoopOptions(c.loopOptions, `experiment '${spec.experiment}' loop`);
   const modelName = c.task!.name;
@@ -165,19 +183,24 @@ export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
   // reporting step 1 here would show the run as done, eta 0 s, while AIS still runs).
   report(0);
   const data = model.sample(loop.samples, deriveSeed(spec.seed, 'data'));
-  const proposal = boundMethodRegistry.get(method).usesProposal
+  const usesProposal = boundMethodRegistry.get(method).usesProposal;
+  const proposalFolder = join(
+    built.weights ??
+      modelFolder(modelName, c.task!.options, { ...buildContext, variant: spec.cell.task! }),
+    `proposal-${optionsHash(methodOptions['proposal'] ?? {})}`,
+  );
+  const proposal = usesProposal
     ? await cachedProposal(
         model,
         (methodOptions['proposal'] as Options | undefined) ?? {},
         deriveSeed(spec.seed, 'proposal'),
-        join(
-          built.weights ??
-            modelFolder(modelName, c.task!.options, { ...buildContext, variant: spec.cell.task! }),
-          `proposal-${optionsHash(methodOptions['proposal'] ?? {})}`,
-        ),
+        proposalFolder,
       )
     : undefined;
+  // The models this run trained or used, for its checkpoint (read only: no result changes).
+  const trained = new StateWriter();
   try {
+    if (proposal) trained.model('proposal', proposal.variables);
     const bounds = await runBoundMethod(
       method,
       model,
@@ -185,6 +208,7 @@ export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
       c.estimator!.options,
       deriveSeed(spec.seed, 'method'),
       proposal,
+      (owner, variables) => trained.model(owner, variables),
     );
     const truth = finite(model.trueMI);
     const sampleMI = model.logMarginal ? sampleMutualInformation(model, data) : null;
@@ -244,15 +268,28 @@ export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
     });
     // GIWAE bounds log p(x) from above only (src/ais/index.ts): no MI upper bound.
     const required = LOWER_ONLY.has(method) ? [bounds.miLower] : [bounds.miLower, bounds.miUpper];
-    if (required.some((v) => !Number.isFinite(v))) {
-      return {
-        status: 'failed',
-        error: {
-          message: `the bounds are not finite (lower ${bounds.miLower}, upper ${bounds.miUpper})`,
+    const outcome: LoopOutcome = required.some((v) => !Number.isFinite(v))
+      ? {
+          status: 'failed',
+          error: {
+            message: `the bounds are not finite (lower ${bounds.miLower}, upper ${bounds.miUpper})`,
+          },
+        }
+      : { status: 'ok' };
+    checkpoint.save(
+      trained.build(size, {
+        outcome,
+        model: {
+          name: modelName,
+          variant: spec.cell.task!,
+          options: c.task!.options,
+          // Relative to the results folder (which may move); null: an untrained model.
+          weights: built.weights === null ? null : relative(ctx.resultsDir, built.weights),
         },
-      };
-    }
-    return { status: 'ok' };
+        proposal: usesProposal ? relative(ctx.resultsDir, proposalFolder) : null,
+      }),
+    );
+    return outcome;
   } finally {
     proposal?.dispose();
     tf.dispose([data.x, data.z]);

@@ -17,6 +17,12 @@
  * training (`TrainingLog.final_mi` is `_mi_test_best`), which is biased upward: the maximum of
  * noisy evaluations. The evaluations keep the whole curve, so both can be read from the frames
  * (`scripts/findings.ts` prints both).
+ *
+ * Checkpoints: a neural or diffusion estimator commits each evaluation as it happens and its
+ * fit saves its whole state right after (`estimate/neural.ts`, `estimate/diffusion.ts`), so an
+ * interrupted run resumes from its last evaluation. The baselines (KSG, Gaussian: nothing
+ * trained, one evaluation) commit it after the fit and then save one checkpoint of the run's
+ * outcome (no tensors).
  */
 import { createDataEstimator, type EstimatorSpec } from '../estimate/estimate.ts';
 import type { NeuralSettings } from '../estimate/neural.ts';
@@ -24,6 +30,7 @@ import { splitAndStandardize } from '../estimate/sample.ts';
 import { deriveSeed, Rng } from '../random.ts';
 import type { Evaluation } from '../results/schema.ts';
 import { createTask } from '../tasks/index.ts';
+import { StateWriter } from '../train/checkpoint.ts';
 import type { Options } from '../types.ts';
 import type { LoopOutcome, RunScope } from './execute.ts';
 import type { RunConfig } from './grid.ts';
@@ -64,9 +71,12 @@ const finiteOrNull = (v: number | null | undefined) =>
   typeof v === 'number' && Number.isFinite(v) ? v : null;
 
 export async function executeBenchmark(scope: RunScope): Promise<LoopOutcome> {
-  const { spec, record, commit, report, ctx } = scope;
+  const { spec, record, commit, report, ctx, checkpoint } = scope;
   const c = spec.config;
   const loop = c.loopOptions as unknown as BenchmarkOptions;
+  const saved = checkpoint.resume?.loop['outcome'] as LoopOutcome | undefined;
+  // Resumed after the fit of a non-neural estimator: the record already holds all of it.
+  if (saved) return saved;
   const started = performance.now();
   const task = createTask(c.task!.name, c.task!.options);
   const pairs = task.sample(new Rng(deriveSeed(spec.seed, 'data')), loop.samples);
@@ -83,6 +93,7 @@ export async function executeBenchmark(scope: RunScope): Promise<LoopOutcome> {
     deriveSeed(spec.seed, 'split'),
   );
   const estimator = createDataEstimator(benchmarkSpec(c, spec.cell.bound!), benchmarkSettings(c));
+  const truth = task.mutualInformation;
   // Wall time at each completed training step, to date the curve's points honestly.
   const secondsAt = new Map<number, number>([[0, (performance.now() - started) / 1000]]);
   const result = await estimator.fit(train, test, {
@@ -92,11 +103,21 @@ export async function executeBenchmark(scope: RunScope): Promise<LoopOutcome> {
       report(p.step);
     },
     shouldStop: ctx.shouldStop,
+    // Neural and diffusion estimators: each evaluation is committed as it happens, then saved.
+    onEvaluation: (point) =>
+      commit({
+        step: point.step,
+        trainBound: point.train,
+        testBound: point.heldOut,
+        accuracy: null,
+        seconds: (performance.now() - started) / 1000,
+        trueMI: truth,
+      }),
+    checkpoint,
   });
   const fitEnd = (performance.now() - started) / 1000;
-  // Ctrl-C: nothing is committed; the record stays `running` and the run restarts on resume.
+  // Ctrl-C: the record stays `running`; it resumes from its last checkpoint (neural) or step 0.
   if (result.status === 'stopped') return { status: 'stopped' };
-  const truth = task.mutualInformation;
   const trainAt = new Map(result.trainCurve.map((p) => [p.step, p.estimate]));
   const curve = result.heldOutCurve.length
     ? result.heldOutCurve
@@ -106,19 +127,35 @@ export async function executeBenchmark(scope: RunScope): Promise<LoopOutcome> {
     ...(Number.isFinite(result.trainEstimate) ? { trainEstimate: result.trainEstimate } : {}),
     ...(result.ceiling === null ? {} : { ceiling: result.ceiling }),
   };
-  curve.forEach((point, k) => {
-    const last = k === curve.length - 1;
-    const evaluation: Evaluation = {
-      step: point.step,
-      trainBound: finiteOrNull(trainAt.get(point.step)),
-      // The last point is the reported estimate (NaN → null when the fit failed).
-      testBound: finiteOrNull(last ? result.estimate : point.estimate),
-      accuracy: null,
-      seconds: last ? fitEnd : (secondsAt.get(point.step) ?? fitEnd),
-      trueMI: truth,
-    };
-    commit(evaluation);
-  });
-  if (result.status === 'ok') return { status: 'ok' };
-  return { status: 'failed', error: { message: result.error ?? 'the estimate is not finite' } };
+  // The points not committed during the fit (all of them, for the non-neural estimators).
+  const committed = record.evaluations.at(-1)?.step ?? -1;
+  const fresh = curve
+    .filter((point) => point.step > committed)
+    .map(
+      (point): Evaluation => ({
+        step: point.step,
+        trainBound: finiteOrNull(trainAt.get(point.step)),
+        testBound: finiteOrNull(point.estimate),
+        accuracy: null,
+        seconds: secondsAt.get(point.step) ?? fitEnd,
+        trueMI: truth,
+      }),
+    );
+  // The last point is the reported estimate (NaN → null when the fit failed), dated at the
+  // fit's end (a neural fit's was committed already: the record is saved with it at the end).
+  const last = fresh.at(-1) ?? record.evaluations.at(-1);
+  if (last) {
+    last.testBound = finiteOrNull(result.estimate);
+    last.seconds = fitEnd;
+  }
+  for (const evaluation of fresh) commit(evaluation);
+  const outcome: LoopOutcome =
+    result.status === 'ok'
+      ? { status: 'ok' }
+      : { status: 'failed', error: { message: result.error ?? 'the estimate is not finite' } };
+  if (committed < 0 && last) {
+    // A fit that committed nothing as it went (a baseline) saves once, after its evaluation.
+    checkpoint.save(new StateWriter().build(last.step, { outcome }));
+  }
+  return outcome;
 }

@@ -15,13 +15,18 @@
  * there: the explicit record of that case) at the evaluation iterations. The seed named by
  * `loop.pointsSeed` also keeps the generated points of its latest evaluation (`record.points`)
  * for the samples figure.
+ *
+ * Checkpoints: the loop saves its whole state at every evaluation (`src/train/gan.ts`); this
+ * executor adds its own, the evaluation series and the kept points (`executor` in the loop
+ * state), so a resumed run ends with the same record as an uninterrupted one.
  */
 import { createCritic } from '../critics/index.ts';
 import { modeDataset, sampleModeDataset } from '../data/mode-datasets.ts';
 import { createEstimator } from '../estimators/index.ts';
 import { deriveSeed, Rng } from '../random.ts';
 import { modeMetrics } from '../results/modes.ts';
-import type { Trace } from '../results/schema.ts';
+import type { RunRecord, Trace } from '../results/schema.ts';
+import { withCallerState } from '../train/checkpoint.ts';
 import { Discriminator, type GanActivation, Generator, runGan } from '../train/gan.ts';
 import { mean } from '../train/pending.ts';
 import type { LoopOutcome, RunScope } from './execute.ts';
@@ -34,7 +39,7 @@ function evaluationTrace(steps: number[], values: (number | null)[]): Trace {
 }
 
 export async function executeGan(scope: RunScope): Promise<LoopOutcome> {
-  const { spec, record, commit, report, ctx } = scope;
+  const { spec, record, commit, report, ctx, checkpoint } = scope;
   const c = spec.config;
   const loop = c.loopOptions as unknown as GanLoopOptions;
   const dataset = modeDataset(c.task!.name);
@@ -80,14 +85,33 @@ export async function executeGan(scope: RunScope): Promise<LoopOutcome> {
       })
     : null;
   const started = performance.now();
-  const steps: number[] = [];
-  const series: Record<string, (number | null)[]> = {
+  let steps: number[] = [];
+  let series: Record<string, (number | null)[]> = {
     modes: [],
     highQuality: [],
     reverseKl: [],
     highQualitySamples: [],
   };
+  const setTraces = () => {
+    record.traces = Object.fromEntries(
+      Object.entries(series).map(([name, values]) => [name, evaluationTrace(steps, values)]),
+    );
+  };
   try {
+    // What the record holds beyond its evaluations, as of the checkpoint's step (a record
+    // written after the checkpoint, by a run killed before its next one, may hold more).
+    const loopCheckpoint = withCallerState(
+      checkpoint,
+      'executor',
+      () => ({ steps, series, points: record.points ?? null }),
+      (saved: { steps: number[]; series: typeof series; points: RunRecord['points'] | null }) => {
+        steps = saved.steps;
+        series = saved.series;
+        if (saved.points) record.points = saved.points;
+        else delete record.points;
+        setTraces();
+      },
+    );
     const outcome = await runGan({
       generator,
       discriminator,
@@ -126,9 +150,7 @@ export async function executeGan(scope: RunScope): Promise<LoopOutcome> {
         series['highQuality'].push(m.highQuality);
         series['reverseKl'].push(m.reverseKl);
         series['highQualitySamples'].push(m.highQualityCount);
-        record.traces = Object.fromEntries(
-          Object.entries(series).map(([name, values]) => [name, evaluationTrace(steps, values)]),
-        );
+        setTraces();
         if (spec.seed === loop.pointsSeed) {
           record.points = { step, x: [], y: [] };
           for (let i = 0; i < points.length; i += 2) {
@@ -146,6 +168,7 @@ export async function executeGan(scope: RunScope): Promise<LoopOutcome> {
       },
       onStep: (step) => report(step + 1),
       shouldStop: ctx.shouldStop,
+      checkpoint: loopCheckpoint,
     });
     return outcome;
   } finally {

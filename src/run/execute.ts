@@ -302,7 +302,7 @@ export async function executeRun(spec: RunSpec, ctx: ExecuteContext): Promise<Ru
   if (resume) report(resume.step);
   const scope: RunScope = { spec, record, commit, report, ctx, checkpoint };
   try {
-    const outcome = await EXECUTORS[spec.config.loop](scope);
+    const outcome = await EXECUTORS[spec.config.loop].run(scope);
     if (outcome.status === 'ok') record.status = 'ok';
     else if (outcome.status === 'failed') {
       record.status = 'failed';
@@ -325,16 +325,34 @@ export interface LoopOutcome {
   error?: { message: string; step?: number };
 }
 
+/**
+ * How a loop kind checkpoints (DESIGN §6; every kind must, and says how):
+ * - `every-evaluation`: after each evaluation's commit it saves its whole state (variables,
+ *   optimizers, streams, its own state) and a `running` record resumes from the newest one,
+ *   ending with the record an uninterrupted run would have;
+ * - `final-evaluation`: it evaluates once, at its end; the checkpoint of that evaluation keeps
+ *   what the run trained and its outcome (an interruption before it restarts the run).
+ * `test/run/checkpoint-contract.test.ts` runs every kind and holds it to what it declares.
+ */
+export type Checkpointing = 'every-evaluation' | 'final-evaluation';
+
+/** A loop kind's executor and how it checkpoints. */
+export interface LoopExecutor {
+  run(scope: RunScope): Promise<LoopOutcome>;
+  checkpointing: Checkpointing;
+}
+
 /** The runner's dispatch: one executor per loop kind (each in the module of its family). */
-const EXECUTORS: Readonly<Record<LoopKind, (scope: RunScope) => Promise<LoopOutcome>>> = {
-  sweep: executeSweep,
-  adversarial: executeAdversarial,
-  'bound-only': executeBoundOnly,
-  staircase: executeStaircase,
-  correlation: executeCorrelation,
-  benchmark: executeBenchmark,
-  gan: executeGan,
-  ais: executeAis,
+export const EXECUTORS: Readonly<Record<LoopKind, LoopExecutor>> = {
+  sweep: { run: executeSweep, checkpointing: 'every-evaluation' },
+  adversarial: { run: executeAdversarial, checkpointing: 'every-evaluation' },
+  'bound-only': { run: executeBoundOnly, checkpointing: 'every-evaluation' },
+  staircase: { run: executeStaircase, checkpointing: 'every-evaluation' },
+  correlation: { run: executeCorrelation, checkpointing: 'every-evaluation' },
+  // The baselines (one evaluation, nothing trained) save their outcome once (see the module).
+  benchmark: { run: executeBenchmark, checkpointing: 'every-evaluation' },
+  gan: { run: executeGan, checkpointing: 'every-evaluation' },
+  ais: { run: executeAis, checkpointing: 'final-evaluation' },
 };
 
 /** What a loop executor needs: its run, the record it fills, and how to commit and report. */
@@ -346,7 +364,8 @@ export interface RunScope {
   ctx: ExecuteContext;
   /**
    * Saves the loop's state after each evaluation's commit (the record and the checkpoint then
-   * always agree) and gives the state to resume from. Every loop kind passes it to its loop.
+   * always agree) and gives the state to resume from; every loop kind uses it as its
+   * {@link Checkpointing} says.
    */
   checkpoint: RunCheckpoint;
 }

@@ -111,6 +111,21 @@ export class StateWriter {
 
   private readonly orders: Record<string, string[]> = {};
 
+  /**
+   * Saves plain arrays (state kept outside TF.js: MINDE's Adam moments and weight average) as
+   * `<name>/<k>`, 1-d; copied now.
+   */
+  arrays(name: string, arrays: readonly Float32Array[]): this {
+    arrays.forEach((a, k) => {
+      this.tensors[`${name}/${k}`] = {
+        dtype: 'F32',
+        shape: [a.length],
+        data: Float32Array.from(a),
+      };
+    });
+    return this;
+  }
+
   build(step: number, loop: Record<string, unknown>): SavedState {
     return {
       step,
@@ -162,6 +177,20 @@ export class StateReader {
     return this;
   }
 
+  /** Copies the arrays saved with {@link StateWriter.arrays} into `into` (same lengths, checked). */
+  arrays(name: string, into: readonly Float32Array[]): this {
+    into.forEach((a, k) => {
+      const saved = this.state.tensors[`${name}/${k}`];
+      if (!saved || saved.data.length !== a.length) {
+        throw new UserError(
+          `checkpoint has no array '${name}/${k}' of length ${a.length}: it was written by a different model; rerun with --force`,
+        );
+      }
+      a.set(saved.data);
+    });
+    return this;
+  }
+
   /** Restores an Adam optimizer saved with {@link StateWriter.adam} (before any update). */
   adam(name: string, optimizer: tf.Optimizer): this {
     const adam = adamOf(optimizer, name);
@@ -196,4 +225,29 @@ export class StateReader {
     }
     return this;
   }
+}
+
+/**
+ * `checkpoint` with the state of the loop's caller (an executor's traces, a fit's curves) kept
+ * beside the loop's own, under `key` of the loop state: `get` is read at every save, and `set`
+ * is called here, at once, with the value saved in `checkpoint.resume` (when resuming). The
+ * loop then sees a plain {@link LoopCheckpoint}. Returns undefined for an undefined checkpoint.
+ */
+export function withCallerState<T>(
+  checkpoint: LoopCheckpoint | undefined,
+  key: string,
+  get: () => T,
+  set: (value: T) => void,
+): LoopCheckpoint | undefined {
+  if (!checkpoint) return undefined;
+  if (checkpoint.resume) {
+    if (!(key in checkpoint.resume.loop)) {
+      throw new UserError(`checkpoint lacks the loop state '${key}'; rerun with --force`);
+    }
+    set(checkpoint.resume.loop[key] as T);
+  }
+  return {
+    resume: checkpoint.resume,
+    save: (state) => checkpoint.save({ ...state, loop: { ...state.loop, [key]: get() } }),
+  };
 }

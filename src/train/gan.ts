@@ -19,14 +19,22 @@
  * T(code_i, G_j) over all B² pairs, so the negatives are every other sample of the batch (all
  * shuffles of the code at once, not one). Hot path: one `tf.tidy` per phase, per-step scalars
  * kept on the backend and read at the next evaluation.
+ *
+ * Checkpoints (DESIGN §6): after every evaluation (the one after the last iteration included)
+ * the loop saves the generator (and its batch-norm running averages, `generator-state`), the
+ * discriminator, the critic and the estimator (and its own state, MINE's moving average), the
+ * three Adam optimizers, and the positions of its seeded streams (minibatch order, z, c); a
+ * resume continues bit-exactly from them. Nothing is pending at an evaluation (it drains the
+ * per-step scalars), so no trace on the backend needs saving.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BatchNorm } from '../encoders/batch-norm.ts';
 import { applyDense, createDense, type DenseLayer, denseVariables } from '../encoders/layers.ts';
 import type { Estimator } from '../estimators/entry.ts';
 import { dense, denseRelu } from '../ops/index.ts';
-import { Rng } from '../random.ts';
+import { Rng, type RngState } from '../random.ts';
 import type { Critic } from '../types.ts';
+import { type LoopCheckpoint, StateReader, StateWriter } from './checkpoint.ts';
 import { firstNonFinite, NonFiniteError, PendingScalars, yieldSometimes } from './pending.ts';
 
 /** Hidden activation of the discriminator. */
@@ -98,6 +106,11 @@ export class Generator {
       }
       return applyDense(this.output, h); // [B, outDim]
     });
+  }
+
+  /** The batch norms' running averages (state, not trained; saved in checkpoints). */
+  get stateVariables(): tf.Variable[] {
+    return this.hidden.flatMap((h) => (h.norm ? [h.norm.movingMean, h.norm.movingVariance] : []));
   }
 
   /** Applies the staged batch statistics to the running averages. */
@@ -237,6 +250,11 @@ export interface GanArgs {
   evaluate(step: number, points: Float32Array, miWindow: Float32Array): Promise<void>;
   onStep?(step: number): void;
   shouldStop?(): boolean;
+  /**
+   * Saves the state after every evaluation (the one after the last iteration included) and
+   * resumes from `checkpoint.resume` (its evaluation is not repeated). Absent: neither.
+   */
+  checkpoint?: LoopCheckpoint;
 }
 
 export interface GanOutcome {
@@ -258,6 +276,16 @@ export class GanNoise {
   ) {
     this.z = new Rng(seeds.z);
     this.c = new Rng(seeds.c);
+  }
+
+  /** The positions of both streams (JSON), to continue them exactly after a restart. */
+  getState(): { z: RngState; c: RngState } {
+    return { z: this.z.getState(), c: this.c.getState() };
+  }
+
+  setState(state: { z: RngState; c: RngState }): void {
+    this.z.setState(state.z);
+    this.c.setState(state.c);
   }
 
   /** input: [B, zDim + classes] (z, then one-hot c), code: z [B, zDim] or c [B, classes]. */
@@ -285,11 +313,19 @@ export class GanNoise {
   }
 }
 
+/** Where a {@link RowStream} is: the order's RNG before it drew this epoch's order, and the row. */
+interface RowStreamState {
+  epochRng: RngState;
+  position: number;
+}
+
 /** Minibatches of rows of a fixed [n, 2] set, each epoch in a fresh seeded order. */
 class RowStream {
   private order: Int32Array;
   private position = 0;
   private readonly rng: Rng;
+  /** The RNG's state before it drew `order` (the epoch's order is redrawn from it on restore). */
+  private epochRng: RngState;
 
   constructor(
     private readonly data: Float32Array,
@@ -297,13 +333,28 @@ class RowStream {
     seed: number,
   ) {
     this.rng = new Rng(seed);
+    this.epochRng = this.rng.getState();
     this.order = this.rng.permutation(data.length / dim);
+  }
+
+  /** Its position (JSON; the order itself, up to n ints, is redrawn rather than saved). */
+  getState(): RowStreamState {
+    return { epochRng: this.epochRng, position: this.position };
+  }
+
+  /** Continues from a position saved by {@link getState}. */
+  setState(state: RowStreamState): void {
+    this.rng.setState(state.epochRng);
+    this.epochRng = this.rng.getState();
+    this.order = this.rng.permutation(this.order.length);
+    this.position = state.position;
   }
 
   next(b: number): tf.Tensor2D {
     const out = new Float32Array(b * this.dim);
     for (let i = 0; i < b; i++) {
       if (this.position === this.order.length) {
+        this.epochRng = this.rng.getState();
         this.order = this.rng.permutation(this.order.length);
         this.position = 0;
       }
@@ -327,6 +378,13 @@ interface IterationScalars {
 export interface GanStepper {
   /** One iteration at `step`; returns its losses (kept on the backend). */
   step(step: number): IterationScalars;
+  /**
+   * Adds the optimizers' state to `writer` (whose models must already hold their variables)
+   * and returns the streams' positions (JSON).
+   */
+  saveState(writer: StateWriter): Record<string, unknown>;
+  /** Restores what {@link saveState} saved (the models already restored into `reader`). */
+  restoreState(reader: StateReader, streams: Record<string, unknown>): void;
   dispose(): void;
 }
 
@@ -417,6 +475,17 @@ export function ganStepper(
       tf.dispose([g.input, g.code]);
       return { discriminator: dLoss, generator: gLoss, mi: miValue };
     },
+    saveState(writer) {
+      writer.adam('adam-discriminator', optD).adam('adam-generator', optG);
+      if (optC) writer.adam('adam-critic', optC);
+      return { real: real.getState(), noise: noise.getState() };
+    },
+    restoreState(reader, streams) {
+      reader.adam('adam-discriminator', optD).adam('adam-generator', optG);
+      if (optC) reader.adam('adam-critic', optC);
+      real.setState(streams['real'] as RowStreamState);
+      noise.setState(streams['noise'] as ReturnType<GanNoise['getState']>);
+    },
     dispose() {
       optD.dispose();
       optG.dispose();
@@ -449,7 +518,31 @@ export async function runGan(args: GanArgs): Promise<GanOutcome> {
   const miEstimates = new PendingScalars();
   const classes = args.mi?.mode === 'conditional' ? args.mi.classes : 0;
   let step = 0;
+  let first = 0;
   let previous = 0; // the iteration of the previous evaluation
+  const mi = args.mi;
+  const estimatorState = mi?.estimator.checkpointState;
+  // Models first: the optimizers' state names their variables by the models' saved names.
+  const models = <T extends StateWriter | StateReader>(io: T): T => {
+    io.model('generator', args.generator.variables)
+      .model('generator-state', args.generator.stateVariables)
+      .model('discriminator', args.discriminator.variables);
+    if (mi) {
+      io.model('critic', mi.critic.variables)
+        .model('estimator', mi.estimator.variables)
+        .model('estimator-state', estimatorState?.variables ?? []);
+    }
+    return io;
+  };
+  const save = (at: number) => {
+    if (!args.checkpoint) return;
+    const writer = models(new StateWriter());
+    const streams = stepper.saveState(writer);
+    args.checkpoint.save(
+      writer.build(at, { streams, estimatorFlags: estimatorState?.flags() ?? {} }),
+    );
+  };
+  const resume = args.checkpoint?.resume;
   const evaluateAt = async (at: number) => {
     const lossValues = losses.drain();
     const window = miEstimates.drain();
@@ -474,10 +567,18 @@ export async function runGan(args: GanArgs): Promise<GanOutcome> {
     const bad = firstNonFinite(points);
     if (bad >= 0) throw new NonFiniteError('generated sample', at);
     await args.evaluate(at, points, window);
+    save(at);
   };
   try {
-    for (step = 0; step < args.iterations; step++) {
-      if (step % args.evalEvery === 0) await evaluateAt(step);
+    if (resume) {
+      const reader = models(new StateReader(resume));
+      stepper.restoreState(reader, reader.loop['streams'] as Record<string, unknown>);
+      estimatorState?.restore(reader.loop['estimatorFlags'] as Record<string, unknown>);
+      first = resume.step;
+      previous = resume.step;
+    }
+    for (step = first; step < args.iterations; step++) {
+      if (step % args.evalEvery === 0 && !(resume && step === first)) await evaluateAt(step);
       if (args.shouldStop?.()) return { status: 'stopped' };
       const out = stepper.step(step);
       losses.push(out.discriminator);
@@ -486,7 +587,8 @@ export async function runGan(args: GanArgs): Promise<GanOutcome> {
       args.onStep?.(step);
       await yieldSometimes();
     }
-    await evaluateAt(args.iterations);
+    // A resume from the checkpoint of the last evaluation has nothing left to do.
+    if (!(resume && first === args.iterations)) await evaluateAt(args.iterations);
     return { status: 'ok' };
   } catch (error) {
     return {

@@ -118,7 +118,8 @@ export async function runGroundTruth(args: GroundTruthArgs): Promise<GroundTruth
       args.onStep?.(step);
       await yieldSometimes();
     }
-    await evaluateAt(args.steps);
+    // A resume from the checkpoint of the evaluation after the last step has nothing left to do.
+    if (!(resume && first === args.steps)) await evaluateAt(args.steps);
     return { status: 'ok', estimate };
   } catch (error) {
     const failedStep = error instanceof NonFiniteError ? error.step : step;

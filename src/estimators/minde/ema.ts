@@ -31,6 +31,16 @@ export class WeightAverage {
     this.averages = initial.map((v) => Float32Array.from(v));
   }
 
+  /** Updates so far (the warm-up's n), for a checkpoint. */
+  get updateCount(): number {
+    return this.updates;
+  }
+
+  /** Continues from a checkpoint: `updates` so far (the averages are restored in place). */
+  setUpdateCount(updates: number): void {
+    this.updates = updates;
+  }
+
   /** θ̄ ← δ θ̄ + (1 − δ) θ for every array (δ as {@link emaDecay}); `current` as in the constructor. */
   update(current: readonly Float32Array[]): void {
     const d = emaDecay(this.decay, this.updates++);

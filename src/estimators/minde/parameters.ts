@@ -79,6 +79,26 @@ export class ArrayAdam {
     return value;
   }
 
+  /** Its state for a checkpoint: the step count and its arrays (live: the caller copies them). */
+  get state(): {
+    t: number;
+    values: readonly Float32Array[];
+    m: readonly Float32Array[];
+    v: readonly Float32Array[];
+  } {
+    return { t: this.t, values: this.values, m: this.m, v: this.v };
+  }
+
+  /**
+   * Continues from a saved {@link state}: sets the step count, and `fill` writes the saved
+   * arrays into the live ones it is given; then the variables get the restored values.
+   */
+  restore(t: number, fill: (arrays: ArrayAdam['state']) => void): void {
+    this.t = t;
+    fill(this.state);
+    this.upload(this.values);
+  }
+
   /** Sets the variables to `arrays` (same layout as `values`; copied). */
   upload(arrays: readonly Float32Array[]): void {
     for (const [i, variable] of this.variables.entries()) {
