@@ -175,7 +175,19 @@ async function run(experiment: string, flags: RunFlags): Promise<number> {
   const { runPool } = await import('./run/runner.ts');
   const controller = new AbortController();
   // Ctrl-C, or SIGTERM (e.g. a Slurm time limit): stop cleanly, keeping finished evaluations.
-  const onSigint = () => controller.abort();
+  // A second one kills: the workers exit when their parent's channel closes (worker.ts), and
+  // each unfinished run resumes from its last checkpoint next time.
+  let signals = 0;
+  const onSigint = () => {
+    signals += 1;
+    if (signals === 1) controller.abort();
+    else {
+      console.error(
+        'killed: unfinished runs resume from their last checkpoint on the next mimax run',
+      );
+      process.exit(130); // 128 + SIGINT, the shell's convention
+    }
+  };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   let summary: Awaited<ReturnType<typeof runPool>>;

@@ -95,4 +95,57 @@ describe('resume after SIGKILL', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.ok(readRecords(out).records.every((r) => r.status === 'ok'));
   });
+
+  it('a second Ctrl-C kills a run stuck in a long step: exit 130 within seconds, the record stays resumable', async () => {
+    const out = tempDir('mimax-sigint2-');
+    // One ais-mi run whose one step is minutes of IWAE (K = 5·10⁷ on 8 points): a first Ctrl-C
+    // waits for it; the second must not.
+    const drop = ['iwae-q-k1', 'ais-prior-t5', 'giwae'].flatMap((m) => [
+      '--set',
+      `estimators.${m}=null`,
+    ]);
+    const args = [
+      'run',
+      'ais-mi',
+      '--preset',
+      'smoke',
+      ...drop,
+      '--set',
+      'estimators.iwae-prior-k10.K=50000000',
+      '--set',
+      'tasks.vae-z2=null',
+      '--set',
+      'tasks.gan-z2=null',
+      '--out',
+      out,
+      '--jobs',
+      '1',
+      '--no-plots',
+    ];
+    const child = mimaxDetached(args);
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
+    await waitForRecords(out, (records) => records.some((r) => r.status === 'running'));
+    const exited = new Promise((resolve) => child.on('exit', (c) => resolve(c)));
+    process.kill(-child.pid!, 'SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const started = Date.now();
+    process.kill(-child.pid!, 'SIGINT');
+    const code = await Promise.race([
+      exited,
+      new Promise((resolve) => setTimeout(() => resolve('still running'), 20_000)),
+    ]);
+    if (code === 'still running') process.kill(-child.pid!, 'SIGKILL');
+    assert.equal(
+      code,
+      130,
+      `exit ${String(code)} ${Date.now() - started} ms after the second Ctrl-C`,
+    );
+    assert.match(stderr, /killed: unfinished runs resume/);
+    const records = readRecords(out).records;
+    assert.equal(records.length, 1);
+    assert.equal(records[0]!.status, 'running', 'left resumable, not failed');
+  });
 });
