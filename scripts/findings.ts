@@ -126,10 +126,48 @@ function aisFindings(frames: ReturnType<typeof loadResultSet>['frames']) {
   console.log(
     '\n| model | method | K or T | lower | upper | gap | truth | sample MI | seconds | acceptance | ok | failed | flagged |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
-  for (const c of aisCells(aisRuns(frames))) {
+  const cells = aisCells(aisRuns(frames));
+  for (const c of cells) {
     console.log(
       `| ${c.model} | ${c.method} | ${c.size ?? '—'} | ${pm(c.lower, c.ciLower)} | ${pm(c.upper, c.ciUpper)} | ${f(c.gap)} | ${f(c.trueMI)} | ${f(c.sampleMI)} | ${f(c.seconds, 1)} | ${f(c.acceptance)} | ${c.ok} | ${c.failed} | ${c.flagged} |`,
     );
+  }
+  // The README's summary: per model, each method at its largest K or T as [lower, upper] (gap).
+  const methods = [...new Set(cells.map((c) => c.method))];
+  const largest = methods.filter((m) => {
+    const family = cells.find((c) => c.method === m)!.family;
+    const size = cells.find((c) => c.method === m)!.size ?? 0;
+    return !cells.some((c) => c.family === family && (c.size ?? 0) > size);
+  });
+  console.log(
+    `\n| model | truth (sample MI) | ${largest.join(' | ')} |\n|---|---:|${largest.map(() => '---:').join('|')}|`,
+  );
+  for (const model of [...new Set(cells.map((c) => c.model))]) {
+    const row = cells.filter((c) => c.model === model);
+    const truth = row.find((c) => c.trueMI !== null);
+    const entries = largest.map((m) => {
+      const c = row.find((x) => x.method === m);
+      if (!c || c.lower === null) return '—';
+      return c.upper === null
+        ? `≥ ${c.lower.toFixed(2)}`
+        : `${c.lower.toFixed(2)} – ${c.upper.toFixed(2)} (${c.gap!.toFixed(2)})`;
+    });
+    console.log(
+      `| ${model} | ${truth ? `${f(truth.trueMI)} (${f(truth.sampleMI)})` : '—'} | ${entries.join(' | ')} |`,
+    );
+  }
+  // Seconds per run of each method, mean over the trained models (vae, gan) and over all.
+  console.log(
+    '\n| method | seconds per run, trained models | seconds per run, linear-Gaussian |\n|---|---:|---:|',
+  );
+  for (const m of methods) {
+    const mean = (kinds: string[]) => {
+      const s = cells
+        .filter((c) => c.method === m && kinds.includes(c.modelKind) && c.seconds !== null)
+        .map((c) => c.seconds!);
+      return s.length ? s.reduce((a, b) => a + b, 0) / s.length : null;
+    };
+    console.log(`| ${m} | ${f(mean(['vae', 'gan']), 1)} | ${f(mean(['linear-gaussian']), 1)} |`);
   }
 }
 

@@ -360,7 +360,8 @@ boundMethodRegistry.register('giwae', {
       try {
         const bounds = giwaeBounds(model, data, q, critic, args, seed, { criticSeconds });
         onTrained?.('giwae-critic', critic.variables);
-        return bounds;
+        // The critic is the method's own training: its time is part of the method's seconds.
+        return { ...bounds, seconds: bounds.seconds + criticSeconds };
       } finally {
         critic.dispose();
       }

@@ -21,7 +21,11 @@ export interface MiBounds {
   ciUpper: number;
   /** How many contiguous groups of data points the CIs are computed over. */
   groups: number;
-  /** Wall-clock seconds of the method (proposal training excluded; see diagnostics). */
+  /**
+   * Wall-clock seconds of the method, its own training included (GIWAE's critic); the learned
+   * proposal q is excluded (trained once per model × seed and shared by the q-methods:
+   * `diagnostics.proposalSeconds`).
+   */
   seconds: number;
   /**
    * Method-specific numbers: AIS `acceptance` (mean HMC acceptance rate), `stepSize` (final,
