@@ -4,7 +4,7 @@
  * columns = the bound methods (IWAE prior, IWAE q, AIS prior, AIS q, GIWAE). In each panel the
  * lower (solid) and upper (dashed) MI bounds vs K or T on a log axis, means over ok seeds with
  * 95 % CI bars (`src/results/ais.ts`), the gap between them shaded, the true MI as a red rule
- * where known (and the exact MI of the runs' simulated pairs as an orange one), and log K as a grey dotted line under IWAE with the prior (its lower bound
+ * where known (and the exact MI of the runs' simulated pairs as a black dotted one), and log K as a grey dotted line under IWAE with the prior (its lower bound
  * cannot exceed it). The caption counts runs (ok / failed), names runs whose HMC acceptance
  * collapsed and the mean seconds per method. The y axis is symmetric-log (K = 1 upper bounds
  * are hundreds of nats). Never imports TF.js.
@@ -111,11 +111,11 @@ function boundsFigure(kind: string, title: string): FigureDef {
         ? [
             provenance(this.paperRef, meta),
             `${runCounts(runRows)}; means over ok seeds, bars: 95 % CI over groups of data points`,
-            'solid: MI lower bound, dashed: upper bound, shaded: the gap; red: true MI;',
+            `solid: MI lower bound, dashed: upper bound, shaded: the gap${cells.some((c) => c.trueMI !== null) ? '; red: true MI' : ' (no closed-form MI for these models)'};`,
             'grey dotted: log K (the IWAE-prior lower bound cannot exceed it)',
             ...(hasSampleTruth
               ? [
-                  'orange: the exact MI of the N simulated pairs, what each run sandwiches (the red population value differs from it by sampling noise)',
+                  'black dotted: the exact MI of the N simulated pairs, what each run sandwiches (the red population value differs from it by sampling noise)',
                 ]
               : []),
             ...(flagged.length
@@ -134,7 +134,8 @@ function boundsFigure(kind: string, title: string): FigureDef {
         type: 'quantitative',
         scale: { type: 'log' },
         title: 'K or T (log scale)',
-        axis: { format: '~s' },
+        // Decades only: Vega's automatic log ticks overlap at this width (1 2 10 20 … 1k 2k 10k).
+        axis: { format: '~s', values: [1, 10, 100, 1000, 10000, 100000] },
       };
       const color = {
         field: 'familyLabel',
@@ -209,7 +210,7 @@ function boundsFigure(kind: string, title: string): FigureDef {
         },
         {
           transform: [{ filter: "datum.kind === 'sampleTruth'" }],
-          mark: { type: 'rule', color: '#ff7f0e', strokeDash: [1, 2], strokeWidth: 2 },
+          mark: { type: 'rule', color: '#222', strokeDash: [1, 2], strokeWidth: 2 },
           encoding: { y: y('value') },
         },
       ];
