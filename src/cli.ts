@@ -172,16 +172,17 @@ async function run(experiment: string, flags: RunFlags): Promise<number> {
       `${flags.shard ? ` (shard ${flags.shard})` : ''}, ${Math.min(flags.jobs, runs.length)} job(s), backend ${backend.summary}`,
   );
   console.error(`results: ${out}`);
-  const { runPool } = await import('./run/runner.ts');
+  const { killWorkers, runPool } = await import('./run/runner.ts');
   const controller = new AbortController();
   // Ctrl-C, or SIGTERM (e.g. a Slurm time limit): stop cleanly, keeping finished evaluations.
-  // A second one kills: the workers exit when their parent's channel closes (worker.ts), and
-  // each unfinished run resumes from its last checkpoint next time.
+  // A second one kills the workers (SIGKILL: one in a long synchronous step handles nothing)
+  // and exits; each unfinished run resumes from its last checkpoint next time.
   let signals = 0;
   const onSigint = () => {
     signals += 1;
     if (signals === 1) controller.abort();
     else {
+      killWorkers();
       console.error(
         'killed: unfinished runs resume from their last checkpoint on the next mimax run',
       );

@@ -45,6 +45,19 @@ export interface PoolOptions {
   signal?: AbortSignal;
 }
 
+/** Worker processes of every pool in this process that have not exited yet. */
+const liveWorkers = new Set<ChildProcess>();
+
+/**
+ * SIGKILLs every live worker (a second Ctrl-C). A worker in a long synchronous step (an AIS
+ * chain, a big IWAE) runs no event handler, so neither a 'stop' message nor its parent's exit
+ * reaches it: only a signal that cannot be handled does. Its record stays `running` and the
+ * run resumes from its last checkpoint next time.
+ */
+export function killWorkers(): void {
+  for (const child of liveWorkers) child.kill('SIGKILL');
+}
+
 export interface RunOutcome {
   id: string;
   status: 'ok' | 'failed' | 'stopped' | 'skipped';
@@ -181,6 +194,8 @@ export async function runPool(options: PoolOptions): Promise<PoolSummary> {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         serialization: 'advanced',
       });
+      liveWorkers.add(child);
+      child.on('exit', () => liveWorkers.delete(child));
       const worker: Worker = { index, child, current: null, ready: false };
       child.on('message', (message: { type: string; [k: string]: unknown }) => {
         if (message.type === 'ready') {

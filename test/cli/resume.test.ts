@@ -3,10 +3,35 @@
  * finishes with every run present exactly once, each with all its evaluations.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { readRecords } from '../../src/results/store.ts';
 import { tempDir } from '../helpers.ts';
 import { mimax, mimaxDetached, waitForRecords } from './helpers.ts';
+
+/** Pids whose parent is `pid` (Linux /proc: field 4 of /proc/<pid>/stat). */
+function childrenOf(pid: number): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) found.push(Number(name));
+    } catch {} // the process ended while we looked
+  }
+  return found;
+}
+
+/** Whether a process exists and is not a zombie. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
 
 describe('resume after SIGKILL', () => {
   it('restarts unfinished runs, skips finished ones, loses nothing', async () => {
@@ -128,6 +153,8 @@ describe('resume after SIGKILL', () => {
       stderr += String(d);
     });
     await waitForRecords(out, (records) => records.some((r) => r.status === 'running'));
+    const workers = childrenOf(child.pid!);
+    assert.ok(workers.length >= 1, 'a worker process');
     const exited = new Promise((resolve) => child.on('exit', (c) => resolve(c)));
     process.kill(-child.pid!, 'SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -144,6 +171,9 @@ describe('resume after SIGKILL', () => {
       `exit ${String(code)} ${Date.now() - started} ms after the second Ctrl-C`,
     );
     assert.match(stderr, /killed: unfinished runs resume/);
+    // No worker left behind (one busy in a long step would otherwise run on as an orphan).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const pid of workers) assert.ok(!alive(pid), `worker ${pid} still running`);
     const records = readRecords(out).records;
     assert.equal(records.length, 1);
     assert.equal(records[0]!.status, 'running', 'left resumable, not failed');
