@@ -95,10 +95,12 @@ describe('resume after SIGKILL', () => {
       'noniid',
       '--preset',
       'smoke',
+      // 300 steps: long enough to interrupt after two evaluations, short enough that the rerun
+      // of all 4 runs fits the helper's 240 s on a loaded machine (600 steps did not).
       '--steps',
-      '600',
+      '300',
       '--eval-every',
-      '100',
+      '50',
       '--out',
       out,
       '--jobs',
