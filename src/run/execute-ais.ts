@@ -130,12 +130,14 @@ const finite = (v: number | undefined) => (typeof v === 'number' && Number.isFin
 /**
  * The MI of the simulated pairs themselves, (1/N) Σ_i [log p(x_i | z_i) − log p(x_i)], for a
  * model whose log p(x) is exact (`LatentModel.logMarginal`): the quantity each run's lower and
- * upper bounds sandwich. Null when not finite.
+ * upper bounds sandwich. `logLik` is the bound method's own log p(x_i | z_i) [N]. Null when not
+ * finite.
  */
-function sampleMutualInformation(model: LatentModel, data: JointSample): number | null {
-  const logLikTensor = model.logLikelihood(data.x, data.z); // [N]
-  const logLik = logLikTensor.dataSync();
-  logLikTensor.dispose();
+function sampleMutualInformation(
+  model: LatentModel,
+  data: JointSample,
+  logLik: Float64Array,
+): number | null {
   const logMarginal = model.logMarginal!(data.x); // [N]
   let sum = 0;
   for (let i = 0; i < logMarginal.length; i++)
@@ -211,7 +213,7 @@ export async function executeAis(scope: RunScope): Promise<LoopOutcome> {
       (owner, variables) => trained.model(owner, variables),
     );
     const truth = finite(model.trueMI);
-    const sampleMI = model.logMarginal ? sampleMutualInformation(model, data) : null;
+    const sampleMI = model.logMarginal ? sampleMutualInformation(model, data, bounds.logLik) : null;
     const acceptance = finite(bounds.diagnostics['acceptance']);
     const stepSize = finite(bounds.diagnostics['stepSize']);
     const collapsed = acceptance !== null && acceptance < loop.collapseAcceptance;
