@@ -144,17 +144,23 @@ export function mlpTransposedJacobians(
       const hidden = k < layers.length - 1;
       const out = hidden ? denseRelu(h, layer.kernel, layer.bias) : applyDense(layer, h); // [B, width]
       const width = out.shape[1];
-      const product: tf.Tensor3D =
+      // I·W is W itself, [in, width]: left unbroadcast, the relu mask's multiply broadcasts it
+      // ([in, width] ⊙ [B, 1, width]) in the same pass (tf.broadcastTo's Tile cost as much).
+      const product: tf.Tensor =
         g === null
-          ? (tf.broadcastTo(layer.kernel, [b, inDim, width]) as tf.Tensor3D) // I·W
+          ? layer.kernel
           : (tf.reshape(
               matMul(tf.reshape(g, [b * inDim, g.shape[2]]) as tf.Tensor2D, layer.kernel),
               [b, inDim, width],
             ) as tf.Tensor3D); // G·W: [B, in, width]
       // relu'(z) = 1[z > 0] = 1[out > 0], per sample and output column: [B, 1, width]
-      const local = hidden
-        ? (tf.mul(product, tf.expandDims(tf.step(out), 1)) as tf.Tensor3D)
-        : product;
+      const local = (
+        hidden
+          ? tf.mul(product, tf.expandDims(tf.step(out), 1))
+          : g === null
+            ? tf.broadcastTo(product, [b, inDim, width])
+            : product
+      ) as tf.Tensor3D;
       g = shortcuts ? (tf.add(local, g ?? tf.eye(inDim)) as tf.Tensor3D) : local;
       h = shortcuts ? tf.add(out, h) : out;
     }

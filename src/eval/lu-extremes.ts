@@ -3,8 +3,12 @@
  * partial pivoting, then Golub-Kahan-Lanczos bidiagonalization (full reorthogonalization) on
  * J for σ_max and on J⁻¹ (two triangular solves per product) for 1/σ_min. The O(n³) work is
  * the LU, 2/3·n³ flops against 8/3·n³ for the bidiagonalization of `svd.ts`, run in a
- * WebAssembly SIMD kernel (`f64-kernels.wat`): ~12 ms per 392x392 here under load against
- * ~56 ms for the same loops in JavaScript (scratch measurement, load average 3.2 on 2 cores).
+ * WebAssembly SIMD kernel (`f64-kernels.wat`, two pivots per pass over the trailing matrix),
+ * as are the Lanczos products (whole matrix-vector products and triangular solves per call).
+ * Per 392x392 Jacobian of the non-invertible encoder: ~14 CPU ms against ~20 with rank-1
+ * updates and one kernel call per column (`scratch` interleaved measurement, 3 rounds of 32
+ * samples, process CPU time, load average 3.5 on 2 cores), and ~56 ms for the LU loops alone
+ * in plain JavaScript.
  *
  * ## Why this keeps the accuracy of a full SVD at large condition numbers
  * - LU with partial pivoting is backward stable: the computed factors are the exact LU of
@@ -40,9 +44,18 @@ export const LANCZOS_TOLERANCE = 1e-10;
 
 interface Kernels {
   memory: WebAssembly.Memory;
-  update(a: number, n: number, k: number): void;
+  /** Rank-2 trailing update after pivots k and k+1 (see f64-kernels.wat). */
+  update2(a: number, n: number, k: number): void;
   axpy(x: number, y: number, len: number, alpha: number): void;
   dot(x: number, y: number, len: number): number;
+  /** y ← A·x (A n x n column-major; byte offsets). */
+  gemv(a: number, x: number, y: number, n: number): void;
+  /** y ← Aᵀ·x. */
+  gemvT(a: number, x: number, y: number, n: number): void;
+  /** x ← U⁻¹·L⁻¹·x with the packed LU factors at `lu` (no pivoting). */
+  luSolve(lu: number, x: number, n: number): void;
+  /** y ← L⁻ᵀ·U⁻ᵀ·y. */
+  luSolveT(lu: number, y: number, n: number): void;
 }
 
 let kernels: Kernels | null = null;
@@ -88,81 +101,24 @@ export function luSingularValueExtremes(values: ArrayLike<number>, n: number): E
   for (let i = 0; i < n * n; i++) heap[j0 + i] = values[i];
   heap.copyWithin(lu0, j0, j0 + n * n);
 
-  // LU with partial pivoting, in place: P·J = L·U, L unit lower (multipliers below the
-  // diagonal), U upper; piv[c] = the row swapped with row c at step c.
   const piv = new Int32Array(n);
-  let singular = false;
-  for (let c = 0; c < n; c++) {
-    const col = lu0 + c * n;
-    let p = c;
-    let best = Math.abs(heap[col + c]);
-    for (let i = c + 1; i < n; i++) {
-      const v = Math.abs(heap[col + i]);
-      if (v > best) {
-        best = v;
-        p = i;
-      }
-    }
-    piv[c] = p;
-    if (p !== c) {
-      for (let j = 0; j < n; j++) {
-        const base = lu0 + j * n;
-        const t = heap[base + c];
-        heap[base + c] = heap[base + p];
-        heap[base + p] = t;
-      }
-    }
-    const pivot = heap[col + c];
-    if (pivot === 0) {
-      singular = true; // the whole column below is zero too: nothing to eliminate
-      continue;
-    }
-    const inverse = 1 / pivot;
-    for (let i = c + 1; i < n; i++) heap[col + i] *= inverse;
-    k.update(lu0 * 8, n, c);
-  }
+  const singular = factorize(k, heap, lu0, n, piv);
 
   // Operators on vectors in the WebAssembly memory (offsets in doubles): out ← op(input).
   /** out ← J·v (J kept unfactored at offset 0). */
-  const timesJ = (v: number, out: number) => {
-    heap.fill(0, out, out + n);
-    for (let j = 0; j < n; j++) {
-      const vj = heap[v + j];
-      if (vj !== 0) k.axpy((j0 + j * n) * 8, out * 8, n, vj);
-    }
-  };
+  const timesJ = (v: number, out: number) => k.gemv(j0 * 8, v * 8, out * 8, n);
   /** out ← Jᵀ·u. */
-  const timesJt = (u: number, out: number) => {
-    for (let j = 0; j < n; j++) heap[out + j] = k.dot((j0 + j * n) * 8, u * 8, n);
-  };
+  const timesJt = (u: number, out: number) => k.gemvT(j0 * 8, u * 8, out * 8, n);
   /** out ← J⁻¹·b = U⁻¹·L⁻¹·P·b. */
   const solve = (b: number, x: number) => {
     heap.copyWithin(x, b, b + n);
     for (let c = 0; c < n; c++) swap(heap, x + c, x + piv[c]);
-    for (let c = 0; c < n - 1; c++) {
-      // forward substitution, column-oriented: x[c+1..] −= x_c · L[c+1.., c]
-      const xc = heap[x + c];
-      if (xc !== 0) k.axpy((lu0 + c * n + c + 1) * 8, (x + c + 1) * 8, n - c - 1, -xc);
-    }
-    for (let c = n - 1; c >= 0; c--) {
-      // back substitution: x_c /= U_cc; x[0..c) −= x_c · U[0..c, c]
-      const xc = heap[x + c] / heap[lu0 + c * n + c];
-      heap[x + c] = xc;
-      if (xc !== 0 && c > 0) k.axpy((lu0 + c * n) * 8, x * 8, c, -xc);
-    }
+    k.luSolve(lu0 * 8, x * 8, n);
   };
   /** out ← J⁻ᵀ·c = Pᵀ·L⁻ᵀ·U⁻ᵀ·c. */
   const solveT = (cIn: number, y: number) => {
     heap.copyWithin(y, cIn, cIn + n);
-    for (let c = 0; c < n; c++) {
-      // Uᵀ·y = c, forward: y_c = (c_c − U[0..c, c]·y[0..c)) / U_cc
-      const s = c > 0 ? k.dot((lu0 + c * n) * 8, y * 8, c) : 0;
-      heap[y + c] = (heap[y + c] - s) / heap[lu0 + c * n + c];
-    }
-    for (let c = n - 2; c >= 0; c--) {
-      // Lᵀ·z = y, backward: z_c = y_c − L[c+1.., c]·z[c+1..]
-      heap[y + c] -= k.dot((lu0 + c * n + c + 1) * 8, (y + c + 1) * 8, n - c - 1);
-    }
+    k.luSolveT(lu0 * 8, y * 8, n);
     for (let c = n - 1; c >= 0; c--) swap(heap, y + c, y + piv[c]);
   };
 
@@ -176,6 +132,60 @@ export function luSingularValueExtremes(values: ArrayLike<number>, n: number): E
     stepsMax: top.steps,
     stepsMin: inverseTop.steps,
   };
+}
+
+/**
+ * LU with partial pivoting, in place on the n x n column-major matrix at offset `lu0` (in
+ * doubles): P·J = L·U, L unit lower (multipliers below the diagonal), U upper; piv[c] = the row
+ * swapped with row c at step c. Pivots are taken two at a time: pivot c, then column c+1 alone
+ * meets it, then pivot c+1, then one rank-2 update of the trailing columns (`update2`), which
+ * halves the memory traffic of two rank-1 updates. The arithmetic is that of the rank-1
+ * algorithm (each element is updated by pivot c before pivot c+1), so the factors and the
+ * backward stability are the same. Returns true when a pivot is exactly zero (J is singular).
+ */
+function factorize(
+  k: Kernels,
+  heap: Float64Array,
+  lu0: number,
+  n: number,
+  piv: Int32Array,
+): boolean {
+  /** Pivot search in column c, row swap across all columns, multipliers scaled. */
+  const pivotColumn = (c: number): boolean => {
+    const col = lu0 + c * n;
+    let p = c;
+    let best = Math.abs(heap[col + c]);
+    for (let i = c + 1; i < n; i++) {
+      const v = Math.abs(heap[col + i]);
+      if (v > best) {
+        best = v;
+        p = i;
+      }
+    }
+    piv[c] = p;
+    if (p !== c) {
+      for (let j = 0; j < n; j++) swap(heap, lu0 + j * n + c, lu0 + j * n + p);
+    }
+    const pivot = heap[col + c];
+    // A zero pivot: the whole column below is zero too, its multipliers stay 0.
+    if (pivot === 0) return false;
+    const inverse = 1 / pivot;
+    for (let i = c + 1; i < n; i++) heap[col + i] *= inverse;
+    return true;
+  };
+  let singular = false;
+  let c = 0;
+  for (; c + 1 < n; c += 2) {
+    if (!pivotColumn(c)) singular = true;
+    // Column c+1 meets pivot c: A[c+1.., c+1] −= L[c+1.., c]·A[c, c+1].
+    const a = heap[lu0 + (c + 1) * n + c];
+    if (a !== 0) k.axpy((lu0 + c * n + c + 1) * 8, (lu0 + (c + 1) * n + c + 1) * 8, n - c - 1, -a);
+    if (!pivotColumn(c + 1)) singular = true;
+    k.update2(lu0 * 8, n, c);
+  }
+  // An odd last column has no trailing columns to update.
+  if (c < n && !pivotColumn(c)) singular = true;
+  return singular;
 }
 
 function swap(a: Float64Array, i: number, j: number): void {
