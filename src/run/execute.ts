@@ -195,7 +195,10 @@ function startingPoint(
   }
   const step = checkpoint.info.step;
   if (previous.configHash !== spec.configHash) return restart('its record is of another config');
-  if (!previous.evaluations.some((e) => e.step === step)) {
+  // The end-of-training checkpoint (step = steps, saved after the last evaluation's commit)
+  // has no evaluation of its own: a kill between it and the final record resumes from it.
+  const endOfTraining = step === spec.config.steps;
+  if (!endOfTraining && !previous.evaluations.some((e) => e.step === step)) {
     return restart(`its record lacks the evaluation of the checkpoint's step ${step}`);
   }
   note(`resuming from the checkpoint of step ${step} (${checkpoint.dir})`);

@@ -10,6 +10,8 @@
  * - `final-evaluation`: run to the end, its record set back to `running` (a kill between the
  *   checkpoint and the record's final write), then run again, which must resume and end with
  *   the saved outcome.
+ * Every kind is also killed after its last checkpoint and before its final record, and must
+ * resume from that checkpoint with the same record.
  * A new loop kind fails here until it has an experiment and checkpoints as it declares.
  * Wall-clock fields (`seconds`, `fitSeconds`, `msPerTransition`, ...) are left out of the
  * comparison; everything else must be identical.
@@ -143,6 +145,21 @@ describe('every loop kind checkpoints and resumes as it declares', () => {
       const [a, b] = [lastModel(whole, id), lastModel(cut, id)];
       assert.equal(b.step, a.step);
       assert.ok(b.bytes.equals(a.bytes), `${id}: the final variables differ`);
+
+      // Killed after its last checkpoint, before the final record: resumes from that
+      // checkpoint (for every-evaluation loops, the end-of-training one, which has no
+      // evaluation of its own) and ends with the same record, instead of restarting at 0.
+      writeFileSync(
+        recordPath(whole, id),
+        JSON.stringify({ ...readRecord(whole, id), status: 'running' }),
+      );
+      const lateNotes: string[] = [];
+      const late = await executeRun(spec, context(whole, lateNotes));
+      assert.ok(
+        lateNotes.some((line) => line.includes(`resuming from the checkpoint of step ${a.step}`)),
+        `${id} after its last checkpoint (step ${a.step}): ${lateNotes.join('; ')}`,
+      );
+      assert.deepEqual(content(late), content(uninterrupted));
     });
   }
 
