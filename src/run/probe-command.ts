@@ -3,8 +3,11 @@
  * probe on an encoder saved in a run's checkpoint (sweep: g1; adversarial: its encoder), on the
  * run's own data and probe inputs (the same fresh noise of that step as the run's evaluation),
  * prints the accuracy and writes it to `<dir>/probes/<run id>/step-<S>.json`, beside the record
- * and never into it (the record's evaluation stays the original).
+ * and never into it (the record's evaluation stays the original). A probe with `--set` options
+ * writes its own file, named after them (`step-<S>.solver=saga.json`), so that probes of one
+ * step with different options do not overwrite each other.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { encoderFromCheckpoint } from '../encoders/load.ts';
@@ -97,7 +100,12 @@ export function probeCommand(options: ProbeCommandOptions): ProbeCommandResult {
     encoder.dispose();
   }
   const recordedAccuracy = record.evaluations.find((e) => e.step === step)?.accuracy ?? null;
-  const out = join(resultsDir, 'probes', ...runId.split('/'), `step-${step}.json`);
+  const out = join(
+    resultsDir,
+    'probes',
+    ...runId.split('/'),
+    `step-${step}${probeFileSuffix(options.set)}.json`,
+  );
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
   writeFileSync(
@@ -120,4 +128,17 @@ export function probeCommand(options: ProbeCommandOptions): ProbeCommandResult {
   );
   renameSync(tmp, out);
   return { runId, step, accuracy, recordedAccuracy, probe, path: out };
+}
+
+/**
+ * The file-name part of `--set` assignments: '' for none, else `.KEY=VALUE,...` without the
+ * `probe.` prefix, sorted (`.C=1,solver=saga`); characters unsafe in file names, or a suffix
+ * over 80 characters, give a hash of the assignments instead (`.set-1a2b3c4d`).
+ */
+export function probeFileSuffix(set: readonly string[]): string {
+  if (set.length === 0) return '';
+  const parts = [...set].map((a) => a.trim().replace(/^probe\./, '')).sort();
+  const readable = parts.join(',');
+  if (/^[A-Za-z0-9_.,=+-]+$/.test(readable) && readable.length <= 80) return `.${readable}`;
+  return `.set-${createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 8)}`;
 }

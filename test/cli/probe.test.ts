@@ -12,10 +12,22 @@ import { loadEncoder } from '../../src/encoders/index.ts';
 import { MODEL_FILE, readCheckpoint, stepCheckpointDir } from '../../src/results/checkpoints.ts';
 import type { RunRecord } from '../../src/results/schema.ts';
 import { recordPath } from '../../src/results/store.ts';
+import { probeFileSuffix } from '../../src/run/probe-command.ts';
 import { tempDir, testBackend } from '../helpers.ts';
 import { mimax } from './helpers.ts';
 
 const ID = 'resume-sweep/mlp.bilinear.infonce/seed-0';
+
+describe('probe file names', () => {
+  it('name the --set options, sorted, or hash them when unsafe or long', () => {
+    assert.equal(probeFileSuffix([]), '');
+    assert.equal(probeFileSuffix(['probe.solver=saga', 'probe.C=1']), '.C=1,solver=saga');
+    const odd = probeFileSuffix(['probe.x=a/b']);
+    assert.match(odd, /^\.set-[0-9a-f]{8}$/);
+    assert.notEqual(odd, probeFileSuffix(['probe.x=a/c']));
+    assert.match(probeFileSuffix([`probe.tol=${'1'.repeat(90)}`]), /^\.set-/);
+  });
+});
 
 describe('mimax probe', () => {
   const out = tempDir('mimax-probe-');
@@ -55,9 +67,17 @@ describe('mimax probe', () => {
     const result = mimax(['probe', out, '--run', ID, '--set', 'probe.maxIterations=1']);
     assert.equal(result.status, 0, result.stderr);
     const written = JSON.parse(
-      readFileSync(join(out, 'probes', ...ID.split('/'), 'step-101.json'), 'utf8'),
+      readFileSync(join(out, 'probes', ...ID.split('/'), 'step-101.maxIterations=1.json'), 'utf8'),
     );
     assert.equal(written.probe.maxIterations, 1);
+    // The run's own probe of that step is a file of its own, not overwritten.
+    const own = mimax(['probe', out, '--run', ID]);
+    assert.equal(own.status, 0, own.stderr);
+    const ownWritten = JSON.parse(
+      readFileSync(join(out, 'probes', ...ID.split('/'), 'step-101.json'), 'utf8'),
+    );
+    assert.equal(ownWritten.probe.maxIterations, undefined);
+    assert.ok(existsSync(join(out, 'probes', ...ID.split('/'), 'step-101.maxIterations=1.json')));
     const bad = mimax(['probe', out, '--run', ID, '--set', 'steps=3']);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /takes probe\.KEY=VALUE/);
