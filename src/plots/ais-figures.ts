@@ -229,7 +229,8 @@ function boundsFigure(kind: string, title: string): FigureDef {
           },
         },
         spec: { width: 170, height: 150, layer },
-        resolve: { scale: { y: 'independent', x: 'independent' } },
+        // One K/T axis for every panel (a panel with a single K, GIWAE's, got labels that overlapped)
+        resolve: { scale: { y: 'independent', x: 'shared' } },
         config: { font: 'sans-serif', title: { subtitleFontSize: 11 } },
       };
     },
