@@ -25,8 +25,9 @@
  *
  * Measured on webgpu (tfjs-backend-webgpu 4.22): every recorded kernel is registered, so no
  * workaround is needed today. The wasm-only kernels (`src/ops` fast path, the WebAssembly
- * kernels of `pair-mlp.ts` and `lu-extremes.ts`) never run on webgpu: `useFastPath()` is false
- * there, and the Jacobian's singular values run in plain WebAssembly on the host.
+ * kernels of `pair-mlp.ts`, `pair-mlp-deep.ts` and `lu-extremes.ts`) never run on webgpu:
+ * `useFastPath()` is false there, and the Jacobian's singular values run in plain WebAssembly
+ * on the host.
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';

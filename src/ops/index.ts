@@ -10,7 +10,10 @@
  *  - `BatchMatMul` with transposeA/transposeB leaves XNNPACK (6-20x slower), and autograd of
  *    every product uses them → matmul.ts, dense.ts: explicit transposes + plain products;
  *  - the all-pairs concat critic materializes [B, B, H] tensors and reduces over pair axes
- *    (transposes) in its gradient → pair-mlp.ts: a WebAssembly SIMD kernel over the pairs.
+ *    (transposes) in its gradient → pair-mlp.ts: a WebAssembly SIMD kernel over the pairs;
+ *  - with several narrow hidden layers (`noniid`'s [10]x5) it is hundreds of small kernels on
+ *    [B², 10] tensors, per-op overhead rather than arithmetic → pair-mlp-deep.ts: the whole
+ *    stack over the pairs in one WebAssembly SIMD call forward and one backward.
  *
  * How: `tf.customGrad` ops, not kernels registered for wasm. Why: (1) a kernel registered for
  * 'wasm' replaces the stock one for every caller in the process, and it works at the level of
@@ -34,5 +37,6 @@ export { type DenseActivation, dense, denseRelu } from './dense.ts';
 export { registerStockGradients, STOCK_GRADIENTS } from './gradients.ts';
 export { matMul } from './matmul.ts';
 export { pairReluScores } from './pair-mlp.ts';
+export { PAIR_MLP_MAX_WIDTH, type PairLayer, pairMlpScores } from './pair-mlp-deep.ts';
 export { type FastPathMode, setFastPath, useFastPath } from './path.ts';
 export { inversePermutation, permuteColumns } from './permute.ts';

@@ -23,7 +23,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { F32_KERNELS_BASE64 } from './f32-kernels.ts';
 import { useFastPath } from './path.ts';
 
-interface PairKernels {
+/** The exports of `f32-kernels.wat` (addresses are byte offsets into `memory`). */
+export interface F32Kernels {
   memory: WebAssembly.Memory;
   pairForward(
     a: number,
@@ -46,15 +47,39 @@ interface PairKernels {
     b2: number,
     h: number,
   ): void;
+  pairMlpForward(
+    net: number,
+    layers: number,
+    rows: number,
+    colsT: number,
+    out: number,
+    b1: number,
+    b2p: number,
+    h0: number,
+  ): void;
+  pairMlpBackward(
+    net: number,
+    layers: number,
+    rows: number,
+    colsT: number,
+    g: number,
+    drows: number,
+    dcolsT: number,
+    b1: number,
+    b2p: number,
+    h0: number,
+    dzA: number,
+    dzB: number,
+  ): void;
 }
 
-let kernels: PairKernels | null = null;
+let kernels: F32Kernels | null = null;
 
-function loadKernels(): PairKernels {
+function loadKernels(): F32Kernels {
   if (kernels) return kernels;
   const bytes = Buffer.from(F32_KERNELS_BASE64, 'base64');
   kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
-    .exports as unknown as PairKernels;
+    .exports as unknown as F32Kernels;
   return kernels;
 }
 
@@ -70,8 +95,12 @@ function layout(b1: number, b2: number, h4: number) {
   return { a, c, v, g, da, dc, dv, end: dv + h4 };
 }
 
-/** The kernels and a Float32Array view of their memory, grown to `floats`. */
-function memoryFor(floats: number): { k: PairKernels; heap: Float32Array } {
+/**
+ * The kernels and a Float32Array view of their memory, grown to `floats`. One instance serves
+ * every caller (here and pair-mlp-deep.ts): each call stages its inputs afresh, and nothing
+ * stays in the memory between calls.
+ */
+export function memoryFor(floats: number): { k: F32Kernels; heap: Float32Array } {
   const k = loadKernels();
   const bytes = floats * 4;
   if (k.memory.buffer.byteLength < bytes) {
