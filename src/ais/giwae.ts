@@ -36,6 +36,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { applyMlp, createDenseStack, type DenseLayer } from '../encoders/layers.ts';
+import { logSumExp } from '../ops/log-sum-exp.ts';
 import { deriveSeed, Rng } from '../random.ts';
 import { diagGaussianLogDensity, repeatRows } from './gaussian.ts';
 import type { JointSample, LatentModel } from './model.ts';
@@ -123,7 +124,7 @@ function contrastive(tPos: tf.Tensor1D, tNeg: tf.Tensor2D | null, k: number): tf
   if (tNeg === null) return tf.zerosLike(tPos);
   return tf.tidy(() => {
     const all = tf.concat([tf.reshape(tPos, [-1, 1]), tNeg], 1); // [n, K]
-    return tf.sub(tPos, tf.sub(tf.logSumExp(all, 1), Math.log(k))) as tf.Tensor1D;
+    return tf.sub(tPos, tf.sub(logSumExp(all, 1), Math.log(k))) as tf.Tensor1D;
   });
 }
 

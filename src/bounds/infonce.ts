@@ -8,6 +8,7 @@
  * K-way classification of the right y for each x). I_NCE ≤ log K for any scores.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { logSumExp } from '../ops/log-sum-exp.ts';
 import { assertSquare } from './checks.ts';
 
 /** scores: [K, K] → I_NCE in nats. The caller owns the returned scalar. */
@@ -15,7 +16,7 @@ export function infonce(scores: tf.Tensor2D): tf.Scalar {
   const k = assertSquare(scores, 'infonce');
   return tf.tidy(() => {
     const positive = diagonal(scores); // [K]: S_ii, the joint pairs
-    const normalizer = tf.logSumExp(scores, 1); // [K]: log Σ_j exp(S_ij), per row
+    const normalizer = logSumExp(scores, 1); // [K]: log Σ_j exp(S_ij), per row
     return tf.add(Math.log(k), tf.mean(tf.sub(positive, normalizer))) as tf.Scalar;
   });
 }

@@ -22,6 +22,7 @@
  * NWJ is TUBA with the constant baseline a = e, i.e. `tuba(S − 1)`.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { logSumExp } from '../ops/log-sum-exp.ts';
 import { assertSquare } from './checks.ts';
 import { diagonal } from './infonce.ts';
 
@@ -34,7 +35,7 @@ export function logMeanExpOffDiagonal(scores: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
     const isDiagonal = tf.cast(tf.eye(k), 'bool'); // [K, K]
     const masked = tf.where(isDiagonal, tf.fill([k, k], Number.NEGATIVE_INFINITY), scores);
-    return tf.sub(tf.logSumExp(masked), Math.log(k * (k - 1))) as tf.Scalar;
+    return tf.sub(logSumExp(tf.reshape(masked, [-1]), 0), Math.log(k * (k - 1))) as tf.Scalar;
   });
 }
 

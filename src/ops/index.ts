@@ -35,6 +35,7 @@ await registerStockGradients();
 export { conv2d } from './conv.ts';
 export { type DenseActivation, dense, denseRelu } from './dense.ts';
 export { registerStockGradients, STOCK_GRADIENTS } from './gradients.ts';
+export { logSumExp } from './log-sum-exp.ts';
 export { matMul } from './matmul.ts';
 export { pairReluScores } from './pair-mlp.ts';
 export { PAIR_MLP_MAX_WIDTH, type PairLayer, pairMlpScores } from './pair-mlp-deep.ts';
