@@ -5,10 +5,9 @@
  * the LU, 2/3·n³ flops against 8/3·n³ for the bidiagonalization of `svd.ts`, run in a
  * WebAssembly SIMD kernel (`f64-kernels.wat`, two pivots per pass over the trailing matrix),
  * as are the Lanczos products (whole matrix-vector products and triangular solves per call).
- * Per 392x392 Jacobian of the non-invertible encoder: ~14 CPU ms against ~20 with rank-1
- * updates and one kernel call per column (`scratch` interleaved measurement, 3 rounds of 32
- * samples, process CPU time, load average 3.5 on 2 cores), and ~56 ms for the LU loops alone
- * in plain JavaScript.
+ * For the 128 Jacobians of the non-invertible encoder: 1.7-1.8 s (~14 ms each) against
+ * ~2.5 s with rank-1 updates and one kernel call per column, and 21 s for the bisection SVD
+ * (`npm run bench -- --only jacobian --jacobian-before`, one core free).
  *
  * ## Why this keeps the accuracy of a full SVD at large condition numbers
  * - LU with partial pivoting is backward stable: the computed factors are the exact LU of
