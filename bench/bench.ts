@@ -634,7 +634,7 @@ async function main() {
     const config = resolveConfig(EXPERIMENTS['non-invertible'], 'paper');
     const mlp = createEncoder('mlp', { inputDim: 392, seed: 1, options: config.encoders.mlp });
     const x = tf.tensor2d(train.x1.subarray(0, 128 * 392), [128, 392]);
-    // The route of issue 16 (closed-form J + LU/Lanczos, 4.3 s with one core free): one warm-up, three
+    // The route of issue 16 (closed-form J + LU/Lanczos, 3.9 s idle): one warm-up, three
     // timed. With --jacobian-before, the previous route (autograd J + bisection SVD, ~32 s
     // idle) is timed too, interleaved with the new one (new, old, new, old, ...), so that
     // both see the same machine load.

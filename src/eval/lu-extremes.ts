@@ -5,9 +5,9 @@
  * the LU, 2/3·n³ flops against 8/3·n³ for the bidiagonalization of `svd.ts`, run in a
  * WebAssembly SIMD kernel (`f64-kernels.wat`, two pivots per pass over the trailing matrix),
  * as are the Lanczos products (whole matrix-vector products and triangular solves per call).
- * For the 128 Jacobians of the non-invertible encoder: 1.7-1.8 s (~14 ms each) against
- * ~2.5 s with rank-1 updates and one kernel call per column, and 21 s for the bisection SVD
- * (`npm run bench -- --only jacobian --jacobian-before`, one core free).
+ * For the 128 Jacobians of the non-invertible encoder: 1.6 s idle (~12 ms each) against
+ * 2.4 s with rank-1 updates and one kernel call per column (one core busy beside it), and 19 s
+ * for the bisection SVD (`npm run bench -- --only jacobian --jacobian-before`).
  *
  * ## Why this keeps the accuracy of a full SVD at large condition numbers
  * - LU with partial pivoting is backward stable: the computed factors are the exact LU of
