@@ -13,7 +13,9 @@
  *    (transposes) in its gradient → pair-mlp.ts: a WebAssembly SIMD kernel over the pairs;
  *  - with several narrow hidden layers (`noniid`'s [10]x5) it is hundreds of small kernels on
  *    [B², 10] tensors, per-op overhead rather than arithmetic → pair-mlp-deep.ts: the whole
- *    stack over the pairs in one WebAssembly SIMD call forward and one backward.
+ *    stack over the pairs in one WebAssembly SIMD call forward and one backward;
+ *  - autograd of `tf.logSumExp` differentiates its max (a broadcast `Equal`, whose
+ *    contribution cancels) → log-sum-exp.ts: the gradient written as softmax · dy.
  *
  * How: `tf.customGrad` ops, not kernels registered for wasm. Why: (1) a kernel registered for
  * 'wasm' replaces the stock one for every caller in the process, and it works at the level of
