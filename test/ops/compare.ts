@@ -4,6 +4,7 @@
  * exact vector-Jacobian products (a plain sum would hide errors that cancel across outputs).
  */
 import assert from 'node:assert/strict';
+import { it } from 'node:test';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
@@ -125,4 +126,20 @@ export function leakAfterStep(f: (...xs: tf.Tensor[]) => tf.Tensor, shapes: numb
 
 export function sizeOf(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Registers the three checks of a fast-path op: the wasm kernel (auto), the fast path forced
+ * on cpu, and the stock path on cpu, each against `c.reference` on cpu within `tol`.
+ */
+export function itOnEveryPath(c: OpCase, tol = 1e-5) {
+  it(`${c.name}: the wasm kernel equals composed TF.js on cpu (to ${tol})`, async () => {
+    await checkAgainstCpu(c, 'wasm', 'auto', tol);
+  });
+  it(`${c.name}: the fast path on cpu equals composed TF.js (to ${tol})`, async () => {
+    await checkAgainstCpu(c, 'cpu', 'always', tol);
+  });
+  it(`${c.name}: the stock path on cpu equals the reference`, async () => {
+    await checkAgainstCpu(c, 'cpu', 'auto', tol);
+  });
 }

@@ -14,7 +14,7 @@ import {
   pairMlpScores,
   setFastPath,
 } from '../../src/ops/index.ts';
-import { checkAgainstCpu, leakAfterStep, type OpCase } from './compare.ts';
+import { checkAgainstCpu, itOnEveryPath, leakAfterStep, type OpCase } from './compare.ts';
 
 type T2 = tf.Tensor2D;
 type T1 = tf.Tensor1D;
@@ -77,17 +77,7 @@ describe('pairMlpScores (concat critic, several hidden layers)', () => {
     await tf.setBackend('wasm');
   });
 
-  for (const c of CASES) {
-    it(`${c.name}: the wasm kernel equals composed TF.js on cpu (to 1e-5)`, async () => {
-      await checkAgainstCpu(c, 'wasm', 'auto', 1e-5);
-    });
-    it(`${c.name}: the fast path on cpu equals composed TF.js (to 1e-5)`, async () => {
-      await checkAgainstCpu(c, 'cpu', 'always', 1e-5);
-    });
-    it(`${c.name}: the stock path on cpu equals the reference`, async () => {
-      await checkAgainstCpu(c, 'cpu', 'auto', 1e-5);
-    });
-  }
+  for (const c of CASES) itOnEveryPath(c, 1e-5);
 
   it('dead relus give exactly zero gradient upstream of them', async () => {
     await tf.setBackend('wasm');

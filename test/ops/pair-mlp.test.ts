@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { pairReluScores, setFastPath } from '../../src/ops/index.ts';
-import { checkAgainstCpu, leakAfterStep, type OpCase } from './compare.ts';
+import { itOnEveryPath, leakAfterStep, type OpCase } from './compare.ts';
 
 type T2 = tf.Tensor2D;
 type T1 = tf.Tensor1D;
@@ -47,17 +47,7 @@ describe('pairReluScores (concat critic, one hidden layer)', () => {
     await tf.setBackend('wasm');
   });
 
-  for (const c of CASES) {
-    it(`${c.name}: the wasm kernel equals composed TF.js on cpu (to 1e-5)`, async () => {
-      await checkAgainstCpu(c, 'wasm', 'auto', 1e-5);
-    });
-    it(`${c.name}: the fast path on cpu equals composed TF.js (to 1e-5)`, async () => {
-      await checkAgainstCpu(c, 'cpu', 'always', 1e-5);
-    });
-    it(`${c.name}: the stock path on cpu equals the reference`, async () => {
-      await checkAgainstCpu(c, 'cpu', 'auto', 1e-5);
-    });
-  }
+  for (const c of CASES) itOnEveryPath(c, 1e-5);
 
   it('dead relus give exactly zero gradient (pre-activation ≤ 0 everywhere)', async () => {
     await tf.setBackend('wasm');
